@@ -1,0 +1,366 @@
+"""Writes of plans: creating a plan from its structured form, editing tasks, changing status.
+
+`plan_import` takes the JSON structure of shared/plans/README.md (the importer's output, with
+extra fields) so the demo data file, the document importer and the API all create plans the same way.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kehoach.lib.vntext import search_key
+from kehoach.units.models import Unit
+
+from .models import (
+    Assignment,
+    AssignmentRole,
+    Convention,
+    Plan,
+    Recurrence,
+    ReportingDuty,
+    ReportPeriod,
+    Target,
+    Task,
+    TaskEvent,
+    TaskStatus,
+    Theme,
+    UnitDuty,
+    UnitScope,
+)
+
+# Resolves a unit name as written in a plan to (unit, scope); None when it cannot be resolved.
+UnitResolver = Callable[[str], tuple[Unit, str] | None]
+
+
+def _parse_date(value: Any, field: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as error:
+        raise ValidationError(
+            {field: _("%(value)s is not a date (expected YYYY-MM-DD).") % {"value": value}}
+        ) from error
+
+
+def _parse_decimal(value: Any, field: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value).replace(",", "."))
+    except InvalidOperation as error:
+        raise ValidationError(
+            {field: _("%(value)s is not a number.") % {"value": value}}
+        ) from error
+
+
+def check_dates(start: dt.date | None, end: dt.date | None, where: str) -> None:
+    if start and end and end < start:
+        raise ValidationError({where: _("The end date cannot be earlier than the start date.")})
+
+
+def _resolve(name: str, resolver: UnitResolver | None) -> tuple[Unit | None, str]:
+    found = resolver(name) if resolver else None
+    return (found[0], found[1]) if found else (None, UnitScope.UNIT)
+
+
+def _recurrence(task: Mapping[str, Any]) -> str:
+    value = task.get("recurrence")
+    if value:
+        if value not in Recurrence.values:
+            raise ValidationError({"recurrence": _("Unknown recurrence: %(v)s.") % {"v": value}})
+        return str(value)
+    return Recurrence.CONTINUOUS if task.get("recurring") else Recurrence.NONE
+
+
+def _add_assignments(
+    task: Task, role: str, names: Sequence[str], resolver: UnitResolver | None
+) -> None:
+    for order, name in enumerate(names):
+        unit, scope = _resolve(name, resolver)
+        Assignment.objects.create(
+            task=task, role=role, order=order, name_as_written=name, unit=unit, scope=scope
+        )
+
+
+@transaction.atomic
+def plan_import(
+    *,
+    data: Mapping[str, Any],
+    issuer: Unit,
+    resolve_unit: UnitResolver | None = None,
+    by: AbstractBaseUser | None = None,
+    source_text: str = "",
+    source_name: str = "",
+) -> Plan:
+    """Create a plan with its targets, themes, tasks, duties and reporting duties.
+
+    Everything is written in one transaction: on any error nothing is saved.
+    """
+    title = (data.get("title") or "").strip()
+    if not title:
+        raise ValidationError({"title": _("The plan title is required.")})
+    year = data.get("year")
+    if not isinstance(year, int) or not 1945 <= year <= 2100:
+        raise ValidationError({"year": _("The plan year is required (for example 2024).")})
+    period = data.get("period") or {}
+    period_start = _parse_date(period.get("start"), "period")
+    period_end = _parse_date(period.get("end"), "period")
+    check_dates(period_start, period_end, "period")
+    implements = None
+    if data.get("implements_number"):
+        implements = Plan.objects.filter(number=data["implements_number"]).first()
+    plan = Plan(
+        number=(data.get("number") or "").strip(),
+        title=title,
+        issuer=issuer,
+        issuer_as_written=data.get("issuer") or issuer.name,
+        issued_on=_parse_date(data.get("date"), "date"),
+        year=year,
+        implements=implements,
+        implements_as_written=data.get("implements") or "",
+        period_text=period.get("time") or "",
+        period_start=period_start,
+        period_end=period_end,
+        purposes=data.get("purposes") or "",
+        requirements=data.get("requirements") or "",
+        general_objective=data.get("general_objective") or "",
+        funding=data.get("funding") or "",
+        source_text=source_text,
+        source_name=source_name,
+        created_by=by,
+    )
+    plan.refresh_keys()
+    plan.save()
+
+    conventions = {c.abbr: c for c in Convention.objects.all()}
+    themes_by_number: dict[str, Theme] = {}
+    for order, item in enumerate(data.get("themes") or []):
+        theme = Theme.objects.create(
+            plan=plan,
+            order=order,
+            number=str(item.get("number") or order + 1),
+            short_title=item.get("short_title") or item["text"][:160],
+            text=item["text"],
+        )
+        unknown = [a for a in item.get("conventions") or [] if a not in conventions]
+        if unknown:
+            raise ValidationError(
+                {"themes": _("Unknown convention: %(abbr)s.") % {"abbr": ", ".join(unknown)}}
+            )
+        theme.conventions.set([conventions[a] for a in item.get("conventions") or []])
+        themes_by_number[theme.number] = theme
+
+    for order, item in enumerate(data.get("targets") or []):
+        value = _parse_decimal(item.get("value"), "targets")
+        value_max = _parse_decimal(item.get("value_max"), "targets")
+        if value_max is not None and (value is None or value_max < value):
+            raise ValidationError({"targets": _("A target range must run from low to high.")})
+        Target.objects.create(
+            plan=plan,
+            order=order,
+            text=item["text"],
+            value=value,
+            value_max=value_max,
+            unit_of_measure=item.get("unit") or "",
+            deadline=_parse_date(item.get("deadline"), "targets"),
+            source_line=item.get("source_line") or _find_line(source_text, item["text"]),
+        )
+
+    for order, item in enumerate(data.get("tasks") or []):
+        task_create(
+            plan=plan,
+            order=order,
+            data=item,
+            resolve_unit=resolve_unit,
+            themes=[themes_by_number[str(n)] for n in item.get("themes") or []],
+        )
+
+    for order, item in enumerate(data.get("duties") or []):
+        unit, scope = _resolve(item["who"], resolve_unit)
+        UnitDuty.objects.create(
+            plan=plan,
+            order=order,
+            name_as_written=item["who"],
+            unit=unit,
+            scope=scope,
+            text=item["text"],
+        )
+
+    for order, item in enumerate(data.get("reporting") or []):
+        reporting_duty_create(plan=plan, order=order, data=item, resolve_unit=resolve_unit)
+    return plan
+
+
+def reporting_duty_create(
+    *, plan: Plan, order: int, data: Mapping[str, Any], resolve_unit: UnitResolver | None
+) -> ReportingDuty:
+    period = data.get("period") or ""
+    if period and period not in ReportPeriod.values:
+        raise ValidationError({"reporting": _("Unknown report period: %(p)s.") % {"p": period}})
+    due = data.get("due") or ""
+    if due and not _valid_due(due):
+        raise ValidationError({"reporting": _("%(due)s is not a due day (MM-DD).") % {"due": due}})
+    who, who_scope = _resolve(data["who"], resolve_unit)
+    to_whom_name = data.get("to_whom") or ""
+    to_whom = _resolve(to_whom_name, resolve_unit)[0] if to_whom_name else None
+    return ReportingDuty.objects.create(
+        plan=plan,
+        order=order,
+        who_as_written=data["who"],
+        who=who,
+        who_scope=who_scope,
+        to_whom_as_written=to_whom_name,
+        to_whom=to_whom,
+        what=data["what"],
+        due=due,
+        period=period,
+    )
+
+
+def _find_line(source_text: str, text: str) -> int | None:
+    """The 1-based line of the source where an item's text starts, to link the two on screen."""
+    needle = search_key(text)[:40]
+    if not source_text or not needle:
+        return None
+    for number, line in enumerate(source_text.splitlines(), start=1):
+        if needle in search_key(line.replace("*", "")):
+            return number
+    return None
+
+
+def _valid_due(due: str) -> bool:
+    month, _sep, day = due.partition("-")
+    if not day.isdigit() or not 1 <= int(day) <= 31:
+        return False
+    return month == "**" or (month.isdigit() and 1 <= int(month) <= 12)
+
+
+@transaction.atomic
+def task_create(
+    *,
+    plan: Plan,
+    data: Mapping[str, Any],
+    order: int | None = None,
+    resolve_unit: UnitResolver | None = None,
+    themes: Sequence[Theme] = (),
+    lead_units: Sequence[Unit] = (),
+    support_units: Sequence[Unit] = (),
+) -> Task:
+    """Create a task. Units come as written (`lead`/`support` names, resolved when possible)
+    or as known units (`lead_units`/`support_units`, from the web form or the API)."""
+    title = (data.get("title") or "").strip()
+    if not title:
+        raise ValidationError({"title": _("The task title is required.")})
+    start = _parse_date(data.get("start"), "start")
+    end = _parse_date(data.get("end"), "end")
+    check_dates(start, end, "end")
+    if order is None:
+        order = plan.tasks.count()
+    task = Task(
+        plan=plan,
+        order=order,
+        number=str(data.get("number") or ""),
+        title=title,
+        details=data.get("details") or "",
+        time_text=data.get("time") or "",
+        start=start,
+        end=end,
+        recurrence=_recurrence(data),
+        source_line=data.get("source_line") or _find_line(plan.source_text, title),
+    )
+    task.refresh_keys()
+    task.save()
+    _add_assignments(task, AssignmentRole.LEAD, data.get("lead") or [], resolve_unit)
+    _add_assignments(task, AssignmentRole.SUPPORT, data.get("support") or [], resolve_unit)
+    for role, units in ((AssignmentRole.LEAD, lead_units), (AssignmentRole.SUPPORT, support_units)):
+        for unit in units:
+            Assignment.objects.create(
+                task=task, role=role, order=task.assignments.count(),
+                name_as_written=unit.display_name, unit=unit,
+            )
+    if themes:
+        if any(theme.plan_id != plan.pk for theme in themes):
+            raise ValidationError({"themes": _("A theme of another plan cannot be used.")})
+        task.themes.set(themes)
+    return task
+
+
+@transaction.atomic
+def task_update(
+    *,
+    task: Task,
+    title: str | None = None,
+    details: str | None = None,
+    time_text: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    clear_dates: bool = False,
+    themes: Sequence[Theme] | None = None,
+) -> Task:
+    if title is not None:
+        if not title.strip():
+            raise ValidationError({"title": _("The task title is required.")})
+        task.title = title.strip()
+    if details is not None:
+        task.details = details
+    if time_text is not None:
+        task.time_text = time_text
+    if clear_dates:
+        task.start = task.end = None
+    if start is not None:
+        task.start = start
+    if end is not None:
+        task.end = end
+    check_dates(task.start, task.end, "end")
+    task.refresh_keys()
+    task.save()
+    if themes is not None:
+        if any(theme.plan_id != task.plan_id for theme in themes):
+            raise ValidationError({"themes": _("A theme of another plan cannot be used.")})
+        task.themes.set(themes)
+    return task
+
+
+@transaction.atomic
+def task_set_status(
+    *, task: Task, status: str, by: AbstractBaseUser | None, note: str = ""
+) -> Task:
+    """The one owner of a task's status: every change is recorded as a TaskEvent."""
+    if status not in TaskStatus.values:
+        raise ValidationError({"status": _("Unknown status: %(status)s.") % {"status": status}})
+    locked = Task.objects.select_for_update().get(pk=task.pk)
+    if locked.status == status:
+        return locked
+    TaskEvent.objects.create(
+        task=locked, status_from=locked.status, status_to=status, note=note, by=by
+    )
+    locked.status = status
+    locked.save(update_fields=["status", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def conventions_load(*, items: Sequence[Mapping[str, Any]]) -> list[Convention]:
+    """Create or update the convention taxonomy (idempotent)."""
+    loaded = []
+    for order, item in enumerate(items):
+        convention, _created = Convention.objects.update_or_create(
+            abbr=item["abbr"],
+            defaults={
+                "name_vi": item["name_vi"],
+                "name_en": item["name_en"],
+                "vn_year": item.get("vn_year"),
+                "order": order,
+            },
+        )
+        loaded.append(convention)
+    return loaded

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from kehoach.api import api
+
+urlpatterns = [
+    path("", include("kehoach.accounts.urls")),
+    path("units/", include("kehoach.units.urls")),
+    path("people/", include("kehoach.people.urls")),
+    path("plans/", include("kehoach.plans.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
