@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from kehoach.accounts.views import home
 from kehoach.api import api
 
 urlpatterns = [
+    path("", home, name="home"),
     path("", include("kehoach.accounts.urls")),
     path("units/", include("kehoach.units.urls")),
     path("people/", include("kehoach.people.urls")),

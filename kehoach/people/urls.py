@@ -1,4 +1,8 @@
 from django.urls import path
 
+from kehoach.people import views
+
 app_name = "people"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.person_list, name="list"),
+]

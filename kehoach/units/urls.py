@@ -1,4 +1,8 @@
 from django.urls import path
 
+from kehoach.units import views
+
 app_name = "units"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.tree, name="tree"),
+]
