@@ -200,3 +200,21 @@ def units_load(*, data: dict[str, object]) -> dict[str, Unit]:
 
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
+
+
+def unit_keys_rebuild(*, batch_size: int = 500) -> int:
+    """Recompute name, search and sort keys of all units, in batches; returns the count."""
+    count = 0
+    queryset = Unit.objects.prefetch_related("aliases").order_by("pk")
+    batch: list[Unit] = []
+    for unit in queryset.iterator(chunk_size=batch_size):
+        unit.refresh_keys()
+        batch.append(unit)
+        if len(batch) >= batch_size:
+            Unit.objects.bulk_update(batch, ["name_key", "search_text", "sort_key"])
+            count += len(batch)
+            batch = []
+    if batch:
+        Unit.objects.bulk_update(batch, ["name_key", "search_text", "sort_key"])
+        count += len(batch)
+    return count
