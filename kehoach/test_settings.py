@@ -8,3 +8,8 @@ os.environ.setdefault("KEHOACH_HTTPS", "0")
 from kehoach.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
+
+# The worker runs in a separate process during tests, so the SQLite test database lives in a file
+# it can open (an in-memory database would be invisible to it).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-kehoach.sqlite3")}  # noqa: F405
