@@ -76,7 +76,8 @@ class Plan(models.Model):
     class Meta:
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
-        ordering = ["-year", "-issued_on", "-pk"]
+        # NULL dates last on SQLite and PostgreSQL alike (they disagree by default).
+        ordering = ["-year", models.F("issued_on").desc(nulls_last=True), "-pk"]
 
     def __str__(self) -> str:
         return f"{self.number or _('Plan (no number)')} — {self.title[:80]}"

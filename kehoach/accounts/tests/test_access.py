@@ -60,3 +60,14 @@ class UnitAccessTest(KehoachTestCase):
 
         assert not access.readable_units(AnonymousUser()).exists()
         assert not plans_for_user(AnonymousUser()).exists()
+
+
+class PlanForHomeTest(KehoachTestCase):
+    def test_a_commune_lands_on_its_own_plan_and_the_manager_on_the_district_plan(self):
+        from kehoach.plans.selectors import plan_for_home
+
+        assert plan_for_home(self.commune_a_staff) == self.commune_a_plan
+        assert plan_for_home(self.manager) == self.district_plan
+        # The office has no plan of its own: it lands on the district's.
+        assert plan_for_home(self.office_staff) == self.district_plan
+        assert plan_for_home(self.outsider) is None
