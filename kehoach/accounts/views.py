@@ -1,19 +1,99 @@
+"""Sign-in, the start page and the user's own profile with API tokens."""
+
+from typing import cast
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.contrib.auth.models import User
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kehoach.plans.selectors import plans_for_user
+
+from .forms import LoginForm, TokenCreateForm
+from .models import ApiToken, RoleAssignment
+from .services import api_token_create, api_token_revoke
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def _user(request: HttpRequest) -> User:
+    # Only called behind login_required, where the user is a real account.
+    return cast(User, request.user)
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Send the user to the plans list (placeholder until the plan home exists)."""
+    """Open the most recent plan the user can see; without one, the plan list."""
+    plan = plans_for_user(request.user).first()
+    # The plan pages are built separately; fall back while their URL names do not exist yet.
+    if plan is not None:
+        try:
+            return redirect(reverse("plans:home", args=[plan.pk]))
+        except NoReverseMatch:
+            pass
     try:
         return redirect(reverse("plans:list"))
     except NoReverseMatch:
-        return render(request, "accounts/profile.html", {})
+        return render(request, "accounts/home.html", {"plan": plan})
+
+
+def _profile_context(request: HttpRequest) -> dict[str, object]:
+    return {
+        "assignments": RoleAssignment.objects.filter(user=_user(request))
+        .select_related("unit")
+        .order_by("role", "unit__path"),
+        "tokens": ApiToken.objects.filter(user=_user(request)).order_by(
+            "revoked_at", "-created_at"
+        ),
+        "token_form": TokenCreateForm(),
+    }
 
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    """Show the signed-in user's profile."""
-    return render(request, "accounts/profile.html", {})
+    return render(request, "accounts/profile.html", _profile_context(request))
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    form = TokenCreateForm(request.POST)
+    context = _profile_context(request)
+    if not form.is_valid():
+        context["token_form"] = form
+        return render(request, "accounts/profile.html", context, status=400)
+    token, raw_key = api_token_create(user=_user(request), name=form.cleaned_data["name"])
+    # Rendered, not redirected: the raw key must never be stored, not even in the session.
+    context["new_token"] = token
+    context["raw_key"] = raw_key
+    return render(request, "accounts/profile.html", context)
+
+
+def _get_token_for_user(request: HttpRequest, pk: int) -> ApiToken:
+    """A user sees only their own tokens; anyone else's do not exist for them."""
+    token = get_object_or_404(ApiToken, pk=pk)
+    if token.user_id != request.user.pk:
+        raise Http404
+    return token
+
+
+@login_required
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = _get_token_for_user(request, pk)
+    if request.method == "POST":
+        if token.revoked_at is None:
+            api_token_revoke(token=token)
+            messages.success(
+                request, _("The token “%(name)s” has been revoked.") % {"name": token.name}
+            )
+        return redirect("accounts:profile")
+    return render(request, "accounts/token_revoke.html", {"token": token})

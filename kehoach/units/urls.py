@@ -5,4 +5,6 @@ from kehoach.units import views
 app_name = "units"
 urlpatterns = [
     path("", views.tree, name="tree"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
 ]
