@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # only for its bundled Swagger UI files: /api/docs works offline
     "kehoach.units",
     "kehoach.people",
     "kehoach.accounts",
