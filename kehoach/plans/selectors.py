@@ -1,12 +1,13 @@
 """Reads of plans: what a user sees, the plan home page, the task list, the JSON export."""
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from kehoach.accounts import access
 from kehoach.lib.vndates import month_bounds, quarter_bounds
@@ -255,3 +256,62 @@ def _export_task(task: Task) -> dict[str, Any]:
         "details": task.details or None,
         "themes": [th.number for th in task.themes.all()],
     }
+
+
+def _valid_in_year(queryset: QuerySet[Unit], year: int) -> QuerySet[Unit]:
+    """Units that existed at some time in the year (a 2024 plan names the 2024 communes)."""
+    return queryset.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=dt.date(year, 12, 31)),
+        Q(valid_to__isnull=True) | Q(valid_to__gte=dt.date(year, 1, 1)),
+    )
+
+
+def task_filter_units(*, plan: Plan) -> QuerySet[Unit]:
+    """Units offered by the task list's unit filter: those named in the plan's assignments and
+    the commune-level units under the issuer (reached through "UBND các xã" groups)."""
+    named = Assignment.objects.filter(task__plan=plan, unit__isnull=False).values("unit_id")
+    communes = _valid_in_year(
+        Unit.objects.filter(
+            path__startswith=plan.issuer.path, kind__in=COMMUNE_LEVEL_KINDS
+        ).exclude(pk=plan.issuer_id),
+        plan.year,
+    )
+    return Unit.objects.filter(Q(pk__in=named) | Q(pk__in=communes.values("pk"))).order_by("path")
+
+
+def plan_assignable_units(*, plan: Plan, include: Sequence[int] = ()) -> QuerySet[Unit]:
+    """Units a task of the plan may be assigned to: the issuer's subtree in the plan's year,
+    plus `include` (units already assigned, so editing an old task never loses them)."""
+    subtree = _valid_in_year(Unit.objects.filter(path__startswith=plan.issuer.path), plan.year)
+    return Unit.objects.filter(Q(pk__in=subtree.values("pk")) | Q(pk__in=include)).order_by("path")
+
+
+def plans_with_task_counts(queryset: QuerySet[Plan], *, today: dt.date) -> QuerySet[Plan]:
+    """Annotate n_tasks, n_done and n_overdue for the plan list, in the list's one query."""
+    return queryset.annotate(
+        n_tasks=Count("tasks", distinct=True),
+        n_done=Count("tasks", filter=Q(tasks__status=TaskStatus.DONE), distinct=True),
+        n_overdue=Count(
+            "tasks",
+            filter=Q(tasks__end__lt=today, tasks__status__in=OPEN_TASK_STATUSES),
+            distinct=True,
+        ),
+    ).order_by("-year", "-issued_on", "-pk")  # Meta.ordering is dropped by aggregation
+
+
+def plan_for_home(user: User) -> Plan | None:
+    """The plan a user lands on: the latest plan of their own unit, else of the nearest unit
+    above them (a commune lands on the district's plan), else any plan they can see."""
+    scope = access.scope_for(user)
+    visible = plans_for_user(user)
+    latest = ("-year", F("issued_on").desc(nulls_last=True), "-pk")
+    own = visible.filter(issuer_id__in=scope.unit_ids).order_by(*latest).first()
+    if own:
+        return own
+    units = Unit.objects.filter(pk__in=scope.unit_ids)
+    for unit in units:
+        for ancestor_id in reversed([int(p) for p in unit.path.strip("/").split("/")[:-1] if p]):
+            found = visible.filter(issuer_id=ancestor_id).order_by(*latest).first()
+            if found:
+                return found
+    return visible.order_by(*latest).first()

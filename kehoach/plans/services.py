@@ -305,13 +305,26 @@ def task_update(
     end: dt.date | None = None,
     clear_dates: bool = False,
     themes: Sequence[Theme] | None = None,
+    number: str | None = None,
+    recurrence: str | None = None,
+    lead_units: Sequence[Unit] | None = None,
+    support_units: Sequence[Unit] | None = None,
 ) -> Task:
+    """Change the given fields. `lead_units`/`support_units` replace the units chosen by name;
+    assignments kept as written (unresolved, or groups such as "UBND các xã") stay as they are."""
     if title is not None:
         if not title.strip():
             raise ValidationError({"title": _("The task title is required.")})
         task.title = title.strip()
     if details is not None:
         task.details = details
+    if number is not None:
+        task.number = number.strip()
+    if recurrence is not None:
+        if recurrence not in Recurrence.values:
+            message = _("Unknown recurrence: %(v)s.") % {"v": recurrence}
+            raise ValidationError({"recurrence": message})
+        task.recurrence = recurrence
     if time_text is not None:
         task.time_text = time_text
     if clear_dates:
@@ -327,7 +340,25 @@ def task_update(
         if any(theme.plan_id != task.plan_id for theme in themes):
             raise ValidationError({"themes": _("A theme of another plan cannot be used.")})
         task.themes.set(themes)
+    for role, units in ((AssignmentRole.LEAD, lead_units), (AssignmentRole.SUPPORT, support_units)):
+        if units is not None:
+            _replace_units(task, role, units)
     return task
+
+
+def _replace_units(task: Task, role: str, units: Sequence[Unit]) -> None:
+    """Make the units named by themselves in `role` exactly `units`, keeping the others."""
+    wanted = {unit.pk: unit for unit in units}
+    by_name = task.assignments.filter(role=role, unit__isnull=False, scope=UnitScope.UNIT)
+    by_name.exclude(unit_id__in=wanted).delete()
+    present = set(by_name.values_list("unit_id", flat=True))
+    order = task.assignments.filter(role=role).count()
+    for unit_id, unit in wanted.items():
+        if unit_id not in present:
+            Assignment.objects.create(
+                task=task, role=role, order=order, name_as_written=unit.display_name, unit=unit
+            )
+            order += 1
 
 
 @transaction.atomic
