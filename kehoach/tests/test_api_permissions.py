@@ -1,0 +1,258 @@
+"""The API's permission matrix: every operation, as every role, on commune A's objects.
+
+Rules (accounts.access): objects a user cannot see answer 404; objects they see but may not
+change answer 403; nothing is written either way. The last test makes sure every operation of the
+OpenAPI schema is in the matrix, so a new endpoint cannot be added without its permission test.
+"""
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from kehoach.accounts.models import ApiToken
+from kehoach.accounts.services import api_token_create
+from kehoach.api import api
+from kehoach.people.models import Person
+from kehoach.plans.models import Assignment, Plan, Task, TaskEvent
+from kehoach.testing import KehoachTestCase
+
+ROLES = ("anonymous", "outsider", "commune_b_staff", "commune_a_staff", "manager", "admin")
+
+
+def statuses(*codes: int) -> dict[str, int]:
+    """Expected status codes, in the order of ROLES."""
+    return dict(zip(ROLES, codes, strict=True))
+
+
+# Lists answer everyone signed in; what they contain is checked in test_api.py.
+LIST = statuses(401, 200, 200, 200, 200, 200)
+# Commune A's own objects: invisible to the outsider and to commune B.
+READ_A = statuses(401, 404, 404, 200, 200, 200)
+# Commune A's plan: commune A staff read it but only plan managers edit it.
+EDIT_A_PLAN = statuses(401, 404, 404, 403, 200, 200)
+CREATE_IN_A_PLAN = statuses(401, 404, 404, 403, 201, 201)
+# A unit named in the body that the user cannot read is reported as unknown (422), like 999999.
+CREATE_PERSON_IN_A = statuses(401, 422, 422, 201, 201, 201)
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str
+    path: str  # as in the OpenAPI schema
+    expected: dict[str, int]
+    params: Callable[[Any], dict[str, int]] = lambda t: {}
+    body: Callable[[Any], dict[str, Any]] | None = None
+
+
+CASES = [
+    Case("GET", "/api/me", LIST),
+    Case("GET", "/api/units", LIST),
+    Case("GET", "/api/units/{unit_id}", READ_A, lambda t: {"unit_id": t.commune_a.pk}),
+    Case("GET", "/api/people", LIST),
+    Case(
+        "POST",
+        "/api/people",
+        CREATE_PERSON_IN_A,
+        body=lambda t: {
+            "full_name": "Nguyễn Thị Mai",
+            "position": "Phó Chủ tịch UBND xã",
+            "unit_id": t.commune_a.pk,
+        },
+    ),
+    Case("GET", "/api/people/{person_id}", READ_A, lambda t: {"person_id": t.commune_a_person.pk}),
+    Case(
+        "PATCH",
+        "/api/people/{person_id}",
+        READ_A,
+        lambda t: {"person_id": t.commune_a_person.pk},
+        body=lambda t: {"position": "Chủ tịch UBND xã"},
+    ),
+    Case(
+        "GET",
+        "/api/people/{person_id}/export",
+        READ_A,
+        lambda t: {"person_id": t.commune_a_person.pk},
+    ),
+    Case(
+        "POST",
+        "/api/people/{person_id}/erase",
+        READ_A,
+        lambda t: {"person_id": t.commune_a_person.pk},
+        body=lambda t: {},
+    ),
+    Case("GET", "/api/plans", LIST),
+    Case("GET", "/api/plans/{plan_id}", READ_A, lambda t: {"plan_id": t.commune_a_plan.pk}),
+    Case("GET", "/api/plans/{plan_id}/tasks", READ_A, lambda t: {"plan_id": t.commune_a_plan.pk}),
+    Case(
+        "POST",
+        "/api/plans/{plan_id}/tasks",
+        CREATE_IN_A_PLAN,
+        lambda t: {"plan_id": t.commune_a_plan.pk},
+        body=lambda t: {"title": "Treo băng rôn tuyên truyền tại nhà văn hóa thôn"},
+    ),
+    Case("GET", "/api/tasks/{task_id}", READ_A, lambda t: {"task_id": t.commune_a_task.pk}),
+    Case(
+        "PATCH",
+        "/api/tasks/{task_id}",
+        EDIT_A_PLAN,
+        lambda t: {"task_id": t.commune_a_task.pk},
+        body=lambda t: {"details": "Phát 3 buổi mỗi tuần"},
+    ),
+    # Commune A's own task names no lead unit, so only its plan managers change its status.
+    Case(
+        "POST",
+        "/api/tasks/{task_id}/status",
+        EDIT_A_PLAN,
+        lambda t: {"task_id": t.commune_a_task.pk},
+        body=lambda t: {"status": "in_progress", "note": "Đã phát 2 buổi"},
+    ),
+]
+
+
+def _snapshot() -> dict[str, list[dict[str, Any]]]:
+    """Every row an API write could touch."""
+    models = (Person, Plan, Task, Assignment, TaskEvent)
+    return {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
+
+
+class ApiPermissionMatrixTest(KehoachTestCase):
+    @contextmanager
+    def isolated(self) -> Iterator[None]:
+        """Each request of the matrix starts from the same data."""
+        with transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+
+    def call(self, case: Case, role: str):
+        self.client.logout()
+        if role != "anonymous":
+            self.login(getattr(self, role))
+        url = case.path.format(**case.params(self))
+        body = case.body(self) if case.body is not None else None
+        return self.client.generic(
+            case.method,
+            url,
+            data="" if body is None else json.dumps(body),
+            content_type="application/json",
+        )
+
+    def test_it_answers_each_role_as_the_matrix_says_and_writes_nothing_when_refused(self):
+        for case in CASES:
+            for role in ROLES:
+                with self.subTest(case.method + " " + case.path, role=role), self.isolated():
+                    before = _snapshot()
+                    response = self.call(case, role)
+                    assert response.status_code == case.expected[role], response.content
+                    assert response["Content-Type"].startswith("application/json")
+                    if response.status_code >= 400:
+                        assert set(response.json()) == {"detail", "errors"}
+                        assert response.json()["detail"]
+                        assert _snapshot() == before
+                    elif case.method != "GET":
+                        assert _snapshot() != before, "an accepted write changed nothing"
+
+    def test_it_covers_every_operation_of_the_api(self):
+        schema = api.get_openapi_schema()
+        operations = {
+            (method.upper(), path)
+            for path, methods in schema["paths"].items()
+            for method in methods
+        }
+        covered = {(case.method, case.path) for case in CASES}
+        assert operations - covered == set(), "API operations without a permission test"
+        assert covered - operations == set(), "permission tests for operations that do not exist"
+
+
+class ApiVisibleButReadOnlyTest(KehoachTestCase):
+    """Commune B sees the district plan (it applies to B) but cannot change it: 403."""
+
+    def setUp(self):
+        self.login(self.commune_b_staff)
+
+    def test_it_refuses_a_task_added_to_a_plan_the_user_only_reads(self):
+        before = _snapshot()
+        response = self.client.post(
+            f"/api/plans/{self.district_plan.pk}/tasks",
+            {"title": "Tổ chức cuộc thi tìm hiểu pháp luật"},
+            content_type="application/json",
+        )
+        assert response.status_code == 403
+        assert response.json()["errors"] == []
+        assert _snapshot() == before
+
+    def test_it_refuses_a_status_change_of_a_task_another_commune_leads(self):
+        before = _snapshot()
+        response = self.client.post(
+            f"/api/tasks/{self.commune_task.pk}/status",
+            {"status": "done", "note": "Đã hoàn thành"},
+            content_type="application/json",
+        )
+        assert response.status_code == 403
+        assert _snapshot() == before
+
+    def test_it_refuses_editing_a_district_task_even_for_the_lead_commune(self):
+        self.login(self.commune_a_staff)
+        before = _snapshot()
+        response = self.client.patch(
+            f"/api/tasks/{self.commune_task.pk}",
+            {"title": "Phát sóng hằng tuần"},
+            content_type="application/json",
+        )
+        assert response.status_code == 403
+        assert _snapshot() == before
+
+    def test_it_lets_the_lead_commune_change_the_status_of_its_district_task(self):
+        self.login(self.commune_a_staff)
+        response = self.client.post(
+            f"/api/tasks/{self.commune_task.pk}/status",
+            {"status": "in_progress", "note": "Đã phát sóng 4 buổi"},
+            content_type="application/json",
+        )
+        assert response.status_code == 200
+        event = TaskEvent.objects.get(task=self.commune_task)
+        assert (event.status_to, event.note, event.by) == (
+            "in_progress",
+            "Đã phát sóng 4 buổi",
+            self.commune_a_staff,
+        )
+
+    def test_it_refuses_a_person_in_a_unit_the_user_only_reads(self):
+        # The district is above commune B: readable, not writable.
+        before = _snapshot()
+        response = self.client.post(
+            "/api/people",
+            {"full_name": "Đỗ Văn Nam", "unit_id": self.district.pk},
+            content_type="application/json",
+        )
+        assert response.status_code == 403
+        assert _snapshot() == before
+
+    def test_it_refuses_moving_a_person_into_a_unit_the_user_only_reads(self):
+        before = _snapshot()
+        response = self.client.patch(
+            f"/api/people/{self.commune_b_person.pk}",
+            {"unit_id": self.district.pk},
+            content_type="application/json",
+        )
+        assert response.status_code == 403
+        assert _snapshot() == before
+
+
+class ApiTokenPermissionTest(KehoachTestCase):
+    """A token carries its user's permissions, no more."""
+
+    def test_a_commune_b_token_cannot_reach_commune_a(self):
+        _token, raw = api_token_create(user=self.commune_b_staff, name="Đồng bộ xã Tam Xuân II")
+        auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+        assert self.client.get(f"/api/plans/{self.commune_a_plan.pk}", **auth).status_code == 404
+        before = _snapshot()
+        response = self.client.post(
+            f"/api/people/{self.commune_a_person.pk}/erase", **auth, content_type="application/json"
+        )
+        assert response.status_code == 404
+        assert _snapshot() == before
+        assert ApiToken.objects.get(user=self.commune_b_staff).last_used_at is not None
