@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 import io
 import json
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import time_machine
@@ -15,6 +16,7 @@ from kehoach.plans.models import Assignment, Plan, Task, TaskEvent, TaskStatus, 
 from kehoach.plans.resolve import make_resolver
 from kehoach.plans.services import plan_import, task_set_status
 from kehoach.testing import KehoachTestCase, make_plan
+from kehoach.units.models import Unit
 
 # 15 June 2024, morning in Vietnam: the office's press task (ends 30/6) is due this month.
 JUNE_15 = dt.datetime(2024, 6, 15, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
@@ -35,7 +37,7 @@ SOURCE_TEXT = "\n".join(
 )
 
 
-def make_rich_plan(issuer, *, n_tasks: int = 2) -> Plan:
+def make_rich_plan(issuer: Unit, *, n_tasks: int = 2) -> Plan:
     """A plan with every part the pages show: targets, themes, tasks, duties, reporting."""
     tasks = [
         {
@@ -76,7 +78,8 @@ def make_rich_plan(issuer, *, n_tasks: int = 2) -> Plan:
             "year": 2024,
             "targets": [
                 {
-                    "text": "100% cán bộ, công chức phụ trách được tập huấn kiến thức truyền thông.",
+                    "text": "100% cán bộ, công chức phụ trách được tập huấn kiến thức "
+                    "truyền thông.",
                     "value": 100,
                     "unit": "%",
                 },
@@ -169,6 +172,8 @@ class PlanListTest(KehoachTestCase):
 
 @time_machine.travel(JULY_15, tick=False)
 class PlanHomeTest(KehoachTestCase):
+    plan: Plan
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
@@ -229,6 +234,8 @@ class PlanHomeTest(KehoachTestCase):
 
 
 class PlanDocumentTest(KehoachTestCase):
+    plan: Plan
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
@@ -244,7 +251,7 @@ class PlanDocumentTest(KehoachTestCase):
 
     def test_it_links_items_to_their_source_lines(self):
         task = self.plan.tasks.get(number="1")
-        target = self.plan.targets.first()
+        target = self.plan.targets.order_by("order")[0]
         assert task.source_line == 7 and target.source_line == 5
         self.login(self.manager)
         response = self.client.get(reverse("plans:document", args=[self.plan.pk]))
@@ -264,10 +271,10 @@ class PlanDocumentTest(KehoachTestCase):
 
 
 class TaskListTest(KehoachTestCase):
-    def url(self, plan=None):
+    def url(self, plan: Plan | None = None) -> str:
         return reverse("plans:tasks", args=[(plan or self.district_plan).pk])
 
-    def numbers(self, response):
+    def numbers(self, response: Any) -> list[str]:
         return [row.task.number for row in response.context["rows"]]
 
     def test_a_commune_sees_its_own_tasks_and_those_of_all_communes(self):
@@ -354,7 +361,11 @@ class TaskListTest(KehoachTestCase):
         small = make_rich_plan(self.district, n_tasks=3)
         large = make_rich_plan(self.district, n_tasks=30)
         self.login(self.manager)
-        for params in ({}, {"unit": self.commune_a.pk, "status": "not_started"}):
+        cases: list[dict[str, str | int]] = [
+            {},
+            {"unit": self.commune_a.pk, "status": "not_started"},
+        ]
+        for params in cases:
             with self.subTest(params=params):
                 self.client.get(self.url(small), params)
                 with CaptureQueriesContext(connection) as small_queries:
@@ -406,7 +417,7 @@ class TaskDetailTest(KehoachTestCase):
 
 
 class TaskStatusTest(KehoachTestCase):
-    def url(self, task):
+    def url(self, task: Task) -> str:
         return reverse("plans:task_status", args=[task.pk])
 
     def test_a_lead_commune_changes_the_status_and_a_task_event_is_written(self):
@@ -452,7 +463,7 @@ class TaskStatusTest(KehoachTestCase):
 
 
 class TaskCreateTest(KehoachTestCase):
-    def url(self):
+    def url(self) -> str:
         return reverse("plans:task_create", args=[self.district_plan.pk])
 
     def test_a_manager_adds_a_task_with_units_and_themes(self):
