@@ -22,17 +22,21 @@ from kehoach.testing import KehoachTestCase
 from kehoach.units.models import UnitKind
 from kehoach.units.services import unit_create, unit_merge
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN = {"Accept-Language": "en"}
 
 
 class ApiTestCase(KehoachTestCase):
-    def get(self, url: str, **extra: Any):
-        return self.client.get(url, **EN, **extra)
+    def get(self, url: str, data: Any = None, headers: dict[str, str] | None = None):
+        return self.client.get(url, data, headers={**EN, **(headers or {})})
 
-    def send(self, method: str, url: str, body: Any, **extra: Any):
+    def send(self, method: str, url: str, body: Any, headers: dict[str, str] | None = None):
         data = body if isinstance(body, str) else json.dumps(body)
         return self.client.generic(
-            method, url, data=data, content_type="application/json", **EN, **extra
+            method,
+            url,
+            data=data,
+            content_type="application/json",
+            headers={**EN, **(headers or {})},
         )
 
     def fields(self, response) -> set[str | None]:
@@ -42,10 +46,10 @@ class ApiTestCase(KehoachTestCase):
 class TokenAuthenticationTest(ApiTestCase):
     def setUp(self):
         self.token, raw = api_token_create(user=self.commune_a_staff, name="Phần mềm một cửa")
-        self.auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+        self.auth = {"Authorization": f"Bearer {raw}"}
 
     def test_it_answers_a_valid_token_as_its_user_and_records_the_use(self):
-        response = self.get("/api/me", **self.auth)
+        response = self.get("/api/me", headers=self.auth)
         assert response.status_code == 200
         assert response.json()["username"] == "tamxuan1"
         assert response.json()["roles"][0]["unit_id"] == self.commune_a.pk
@@ -54,7 +58,7 @@ class TokenAuthenticationTest(ApiTestCase):
 
     def test_it_refuses_a_revoked_token(self):
         api_token_revoke(token=self.token)
-        response = self.get("/api/me", **self.auth)
+        response = self.get("/api/me", headers=self.auth)
         assert response.status_code == 401
         assert response.json() == {
             "detail": "Authentication required: sign in, or send a valid API token "
@@ -65,12 +69,12 @@ class TokenAuthenticationTest(ApiTestCase):
     def test_it_refuses_the_token_of_a_deactivated_user(self):
         self.commune_a_staff.is_active = False
         self.commune_a_staff.save()
-        assert self.get("/api/me", **self.auth).status_code == 401
+        assert self.get("/api/me", headers=self.auth).status_code == 401
 
     def test_it_refuses_unknown_tokens_and_other_schemes(self):
         for header in ("Bearer kh_khong-dung", "Bearer ", "Token kh_abc", "Basic dGFteHVhbjE6eA=="):
             with self.subTest(header=header):
-                response = self.get("/api/plans", HTTP_AUTHORIZATION=header)
+                response = self.get("/api/plans", headers={"Authorization": header})
                 assert response.status_code == 401
 
     def test_a_token_client_writes_without_a_csrf_token(self):
@@ -79,7 +83,7 @@ class TokenAuthenticationTest(ApiTestCase):
             f"/api/tasks/{self.commune_task.pk}/status",
             {"status": "done", "note": "Đã phát sóng đủ 12 tháng"},
             content_type="application/json",
-            **self.auth,
+            headers=self.auth,
         )
         assert response.status_code == 200
         assert Task.objects.get(pk=self.commune_task.pk).status == "done"
@@ -110,7 +114,7 @@ class SessionAuthenticationTest(ApiTestCase):
             "PATCH",
             f"/api/tasks/{self.office_task.pk}",
             {"title": "Theo dõi thông tin báo chí hằng ngày"},
-            HTTP_X_CSRFTOKEN=token,
+            headers={"X-CSRFToken": token},
         )
         assert response.status_code == 200
         assert response.json()["title"] == "Theo dõi thông tin báo chí hằng ngày"
@@ -296,7 +300,7 @@ class PlanApiTest(ApiTestCase):
         self.login(self.commune_a_staff)
         url = f"/api/plans/{self.district_plan.pk}/tasks"
 
-        def ids(**query):
+        def ids(**query: Any) -> list[int]:
             response = self.get(url, data=query)
             assert response.status_code == 200, response.content
             return [task["id"] for task in response.json()["items"]]
@@ -352,7 +356,7 @@ class TaskWriteApiTest(ApiTestCase):
         self.url = f"/api/plans/{self.district_plan.pk}/tasks"
         self.tasks_before = Task.objects.count()
 
-    def assert_nothing_created(self):
+    def assert_nothing_created(self) -> None:
         assert Task.objects.count() == self.tasks_before
         assert not Assignment.objects.filter(name_as_written="Tam Xuân II").exists()
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Model
 
 from kehoach.accounts.models import ApiToken
 from kehoach.accounts.services import api_token_create
@@ -115,8 +116,8 @@ CASES = [
 
 def _snapshot() -> dict[str, list[dict[str, Any]]]:
     """Every row an API write could touch."""
-    models = (Person, Plan, Task, Assignment, TaskEvent)
-    return {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
+    models: tuple[type[Model], ...] = (Person, Plan, Task, Assignment, TaskEvent)
+    return {m.__name__: list(m._default_manager.order_by("pk").values()) for m in models}
 
 
 class ApiPermissionMatrixTest(KehoachTestCase):
@@ -247,12 +248,12 @@ class ApiTokenPermissionTest(KehoachTestCase):
 
     def test_a_commune_b_token_cannot_reach_commune_a(self):
         _token, raw = api_token_create(user=self.commune_b_staff, name="Đồng bộ xã Tam Xuân II")
-        auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-        assert self.client.get(f"/api/plans/{self.commune_a_plan.pk}", **auth).status_code == 404
-        before = _snapshot()
-        response = self.client.post(
-            f"/api/people/{self.commune_a_person.pk}/erase", **auth, content_type="application/json"
+        auth = {"Authorization": f"Bearer {raw}"}
+        assert (
+            self.client.get(f"/api/plans/{self.commune_a_plan.pk}", headers=auth).status_code == 404
         )
+        before = _snapshot()
+        response = self.client.post(f"/api/people/{self.commune_a_person.pk}/erase", headers=auth)
         assert response.status_code == 404
         assert _snapshot() == before
         assert ApiToken.objects.get(user=self.commune_b_staff).last_used_at is not None
