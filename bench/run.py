@@ -103,6 +103,7 @@ def measure(*, scale: str, warmup: int, requests: int) -> dict[str, Any]:
     from kehoach.units.models import Unit
 
     result: dict[str, Any] = {
+        "load_before": os.getloadavg()[0],
         "scale": scale,
         "vendor": connection.vendor,
         "db_version": _db_version(),
@@ -162,6 +163,7 @@ def measure(*, scale: str, warmup: int, requests: int) -> dict[str, Any]:
                 f"{size / 1024:6.1f} KiB",
                 flush=True,
             )
+    result["load_after"] = os.getloadavg()[0]
     return result
 
 
@@ -292,7 +294,7 @@ def _git_state() -> str:
         ).stdout.strip()
 
     head = git("rev-parse", "--short", "HEAD")
-    dirty = git("status", "--porcelain", "--", "kehoach")
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", "kehoach")
     return f"{head}" + (" (with uncommitted changes under kehoach/)" if dirty else "")
 
 
@@ -408,7 +410,11 @@ def _engine_section(engine: dict[str, Any]) -> list[str]:
             f"| {name} | {rows['units']:,} | {rows['people']:,} | {rows['plans']:,} | "
             f"{rows['tasks']:,} | {rows['assignments']:,} | {made} |"
         )
-    lines.append("")
+    loads = ", ".join(
+        f"{name} {scales[name]['load_before']:.2f} → {scales[name]['load_after']:.2f}"
+        for name in SCALES
+    )
+    lines += ["", f"1-minute load average before → after measuring: {loads} (2 CPUs).", ""]
     verdicts: list[str] = []
     for key, title, _name, _query in PAGES:
         seed = _find(scales["seed"], key, "seed plan")
