@@ -19,6 +19,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.docs import Swagger
 from ninja.parser import Parser
+from ninja.renderers import JSONRenderer
 
 from kehoach.accounts.api import API_AUTH, CsrfFailed, csrf_failed_message
 from kehoach.accounts.api import router as accounts_router
@@ -46,12 +47,19 @@ class StrictJsonParser(Parser):
         return data
 
 
+class Utf8JsonRenderer(JSONRenderer):
+    """Vietnamese text as UTF-8 ("Xã Tam Xuân I"), not \\u escapes: readable in any client."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
     title="kehoach API",
     version="1",
     urls_namespace="api",
     auth=API_AUTH,
     parser=StrictJsonParser(),
+    renderer=Utf8JsonRenderer(),
     # Swagger UI from ninja's bundled static files ("ninja" is in INSTALLED_APPS): works offline.
     docs=Swagger(),
     docs_url="/docs",

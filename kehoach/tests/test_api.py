@@ -131,6 +131,9 @@ class UnitApiTest(ApiTestCase):
         names = [unit["name"] for unit in response.json()["items"]]
         assert names == ["Tỉnh Quảng Nam", "Huyện Núi Thành", "Xã Tam Xuân I"]
         assert response.json()["count"] == 3
+        # Vietnamese as UTF-8, not \u escapes.
+        assert "Xã Tam Xuân I".encode() in response.content
+        assert response["Content-Type"] == "application/json; charset=utf-8"
 
     def test_it_searches_names_and_aliases_without_diacritics(self):
         self.login(self.manager)
@@ -548,6 +551,8 @@ class DocsTest(ApiTestCase):
         html = response.content.decode()
         assert "/static/ninja/swagger-ui-bundle.js" in html
         assert "cdn" not in html.lower()
+        script = self.client.get("/static/ninja/swagger-ui-bundle.js")
+        assert script.status_code == 200
 
     def test_the_openapi_schema_documents_both_ways_of_signing_in(self):
         schema = self.get("/api/openapi.json").json()
