@@ -415,6 +415,14 @@ class TaskDetailTest(KehoachTestCase):
         self.assertContains(response, "Đã phát 12 buổi trên đài truyền thanh xã.")
         self.assertContains(response, "Lê Văn Hùng")
 
+    def test_it_shows_a_change_recorded_without_a_user(self):
+        # The demo and the importer change status with by=None.
+        task_set_status(task=self.commune_task, status=TaskStatus.DONE, by=None)
+        self.login(self.manager)
+        response = self.client.get(reverse("plans:task", args=[self.commune_task.pk]))
+        assert response.status_code == 200
+        self.assertContains(response, 'class="badge done"')
+
 
 class TaskStatusTest(KehoachTestCase):
     def url(self, task: Task) -> str:
