@@ -78,7 +78,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         Unit.objects.filter(pk__in=unit_ancestor_ids(unit)), key=lambda each: each.depth
     )
     merged_into = unit.merged_into.select_related("successor").first()
+    merged_from = list(unit.merged_from.select_related("source").order_by("source__sort_key"))
     can_write = access.can_write_unit(request.user, unit)
+    # Which of the units named on the page get a link: only those the user may open.
+    named_ids = {a.pk for a in ancestors} | {m.source_id for m in merged_from}
+    if merged_into:
+        named_ids.add(merged_into.successor_id)
     context = {
         "nav": "units",
         "unit": unit,
@@ -86,11 +91,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "ancestors": ancestors,
         "aliases": unit.aliases.order_by("name"),
         "merged_into": merged_into,
-        "merged_from": unit.merged_from.select_related("source").order_by(
-            "source__sort_key"
-        ),
+        "merged_from": merged_from,
         "children": readable.filter(parent=unit).order_by("sort_key"),
-        "readable_ids": set(readable.values_list("pk", flat=True)),
+        "readable_ids": set(readable.filter(pk__in=named_ids).values_list("pk", flat=True)),
         "can_write": can_write,
         # People are listed only inside the user's writable subtrees.
         "people_count": (
