@@ -2,7 +2,9 @@
 
 import json
 
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kehoach.people.models import Person
@@ -229,3 +231,17 @@ class EraseViewTest(KehoachTestCase):
         listed = self.client.get(reverse("people:list")).context["page"].object_list
         assert person.pk in [p.pk for p in listed] and len(listed) == 3
         self.assertNotContains(self.client.get(reverse("people:list")), "Bùi Thị Thanh")
+
+
+class ListQueryCountTest(KehoachTestCase):
+    def count_queries(self):
+        with CaptureQueriesContext(connection) as queries:
+            assert self.client.get(reverse("people:list")).status_code == 200
+        return len(queries)
+
+    def test_the_number_of_queries_does_not_grow_with_the_people(self):
+        self.login(self.manager)
+        few = self.count_queries()
+        for number in range(20):
+            person_create(full_name=f"Nguyễn Văn Thử {number}", unit=self.commune_a)
+        assert self.count_queries() == few

@@ -3,7 +3,9 @@
 import datetime as dt
 
 import time_machine
+from django.db import connection
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kehoach.testing import KehoachTestCase
@@ -229,3 +231,17 @@ class VnDateFiltersTest(KehoachTestCase):
 
     def test_it_shows_nothing_for_no_date(self):
         assert self.render("{{ d|vn_date }}|{{ d|vn_date_short }}", d=None) == "|"
+
+
+class TreeQueryCountTest(KehoachTestCase):
+    def count_queries(self):
+        with CaptureQueriesContext(connection) as queries:
+            assert self.client.get(reverse("units:tree"), {"on": "2024-06-30"}).status_code == 200
+        return len(queries)
+
+    def test_the_number_of_queries_does_not_grow_with_the_units(self):
+        self.login(self.manager)
+        few = self.count_queries()
+        for number in range(10):
+            unit_create(name=f"Thôn {number}", kind=UnitKind.OTHER, parent=self.commune_a)
+        assert self.count_queries() == few
