@@ -7,9 +7,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehoach.accounts import access
@@ -37,6 +38,15 @@ def _get_person_for_user(request: HttpRequest, pk: int, *, write: bool = False) 
 
 def _unit_choices(request: HttpRequest) -> QuerySet[Unit]:
     return access.writable_units(request.user).order_by("path")
+
+
+def _form_unit_choices(request: HttpRequest, *, current: Unit | None = None) -> QuerySet[Unit]:
+    """Writable units that exist today, plus the person's current one (it may have ended)."""
+    today = timezone.localdate()
+    exists_today = (Q(valid_from__isnull=True) | Q(valid_from__lte=today)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+    )
+    return _unit_choices(request).filter(exists_today | Q(pk=current.pk if current else None))
 
 
 @login_required
@@ -92,7 +102,7 @@ def _add_errors(form: PersonForm, error: ValidationError) -> None:
 
 @login_required
 def create(request: HttpRequest) -> HttpResponse:
-    units = _unit_choices(request)
+    units = _form_unit_choices(request)
     if not units.exists():
         raise PermissionDenied
     form = PersonForm(request.POST if request.method == "POST" else None, units=units)

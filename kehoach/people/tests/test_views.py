@@ -1,5 +1,6 @@
 """The people pages: list with search, filters and pages, detail, forms, export and erasure."""
 
+import datetime as dt
 import json
 
 from django.db import connection
@@ -10,6 +11,7 @@ from django.urls import reverse
 from kehoach.people.models import Person
 from kehoach.people.services import person_create, person_erase
 from kehoach.testing import KehoachTestCase
+from kehoach.units.services import unit_end
 
 
 def people_snapshot():
@@ -101,6 +103,15 @@ class CreateViewTest(KehoachTestCase):
         self.login(self.commune_a_staff)
         response = self.client.get(reverse("people:create"))
         assert list(response.context["form"].fields["unit"].queryset) == [self.commune_a]
+
+    def test_it_does_not_offer_units_that_have_ended(self):
+        unit_end(unit=self.commune_b, last_day=dt.date(2025, 6, 30))
+        self.login(self.manager)
+        offered = self.client.get(reverse("people:create")).context["form"].fields["unit"]
+        assert self.commune_b not in offered.queryset and self.commune_a in offered.queryset
+        # A person already in the ended unit keeps it as a choice when edited.
+        url = reverse("people:edit", args=[self.commune_b_person.pk])
+        assert self.commune_b in self.client.get(url).context["form"].fields["unit"].queryset
 
     def test_it_creates_a_person_with_duties(self):
         self.login(self.commune_a_staff)
