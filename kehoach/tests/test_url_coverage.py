@@ -29,7 +29,6 @@ def test_every_named_url_has_a_permission_test():
     covered: set[str] = set()
     for app in APPS_WITH_PAGES:
         covered |= import_module(f"kehoach.{app}.tests.test_permissions").COVERED_URL_NAMES
-    # set_language is Django's own view; it changes only the visitor's language cookie.
-    all_names = _named_urls(get_resolver().url_patterns) - {"set_language"}
+    all_names = _named_urls(get_resolver().url_patterns)
     assert all_names - covered == set(), "URLs without a permission test"
     assert covered - all_names == set(), "permission tests for URLs that no longer exist"
