@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from kehoach.accounts import access
 from kehoach.lib.vndates import month_bounds, quarter_bounds
@@ -149,16 +149,20 @@ def plan_dashboard(*, plan: Plan, today: dt.date) -> PlanDashboard:
     status_counts = {status: counts.get(status, 0) for status in TaskStatus.values}
     first, last = month_bounds(today.year, today.month)
     overdue = list(
-        _with_assignments(
-            plan.tasks.filter(end__lt=today, status__in=OPEN_TASK_STATUSES).order_by("end", "order")
-        )[:20]
+        plan.tasks.filter(end__lt=today, status__in=OPEN_TASK_STATUSES).order_by("end", "order")[
+            :20
+        ]
     )
     due = list(
-        _with_assignments(
-            plan.tasks.filter(end__gte=first, end__lte=last)
-            .exclude(pk__in=[t.pk for t in overdue])
-            .order_by("end", "order")
-        )[:20]
+        plan.tasks.filter(end__gte=first, end__lte=last)
+        .exclude(pk__in=[t.pk for t in overdue])
+        .order_by("end", "order")[:20]
+    )
+    # One prefetch for both lists: the query count does not depend on which list is empty.
+    prefetch_related_objects(
+        [*overdue, *due],
+        Prefetch("assignments", queryset=Assignment.objects.select_related("unit")),
+        "themes",
     )
     reporting = []
     for duty in plan.reporting_duties.all():
@@ -276,7 +280,8 @@ def task_filter_units(*, plan: Plan) -> QuerySet[Unit]:
         ).exclude(pk=plan.issuer_id),
         plan.year,
     )
-    return Unit.objects.filter(Q(pk__in=named) | Q(pk__in=communes.values("pk"))).order_by("path")
+    units = Unit.objects.filter(Q(pk__in=named) | Q(pk__in=communes.values("pk")))
+    return units.order_by("depth", "sort_key")  # the issuer first, then A to Z
 
 
 def plan_assignable_units(*, plan: Plan, include: Sequence[int] = ()) -> QuerySet[Unit]:
@@ -296,7 +301,9 @@ def plans_with_task_counts(queryset: QuerySet[Plan], *, today: dt.date) -> Query
             filter=Q(tasks__end__lt=today, tasks__status__in=OPEN_TASK_STATUSES),
             distinct=True,
         ),
-    ).order_by("-year", "-issued_on", "-pk")  # Meta.ordering is dropped by aggregation
+    ).order_by(  # Meta.ordering is dropped by aggregation
+        "-year", F("issued_on").desc(nulls_last=True), "-pk"
+    )
 
 
 def plan_for_home(user: User) -> Plan | None:

@@ -232,6 +232,18 @@ class PlanHomeTest(KehoachTestCase):
             response = self.client.get(reverse("plans:home", args=[large.pk]))
         assert len(response.context["overdue_rows"]) == 20  # the list is capped, not the count
 
+    @time_machine.travel(JUNE_15, tick=False)
+    def test_an_empty_overdue_list_does_not_change_the_query_count(self):
+        large = make_rich_plan(self.district, n_tasks=30)
+        self.login(self.manager)
+        self.client.get(reverse("plans:home", args=[large.pk]))
+        with CaptureQueriesContext(connection) as large_queries:
+            response = self.client.get(reverse("plans:home", args=[large.pk]))
+        assert response.context["overdue_rows"] and response.context["due_rows"]
+        with self.assertNumQueries(len(large_queries)):
+            response = self.client.get(reverse("plans:home", args=[self.district_plan.pk]))
+        assert response.context["overdue_rows"] == [] and response.context["due_rows"]
+
 
 class PlanDocumentTest(KehoachTestCase):
     plan: Plan
