@@ -4,9 +4,9 @@ Rules (README "Roles"):
 - system administrator: everything;
 - plan manager at unit U: reads and writes everything in U's subtree, including the whole of every
   plan issued there;
-- unit staff at unit U: reads and writes U's subtree; reads the plans of U's ancestors (the plans
-  that apply to U) and may change a task of such a plan only where a unit of its subtree is named
-  as the task's lead.
+- unit staff at unit U: reads and writes U's subtree, including the task statuses of plans issued
+  there; reads the plans of U's ancestors (the plans that apply to U) and may change a task of such
+  a plan only where a unit of its subtree is named as the task's lead.
 Outside that, objects do not exist for the user (404); visible but read-only objects answer 403 to
 writes. Views and API endpoints call the per-noun helpers in each app, which call this module.
 """
@@ -133,9 +133,10 @@ def can_edit_plan_of(user: AbstractBaseUser | AnonymousUser, issuer: Unit) -> bo
 def can_change_task(
     user: AbstractBaseUser | AnonymousUser, issuer: Unit, lead_units: list[Unit]
 ) -> bool:
-    """Plan managers change every task; unit staff only tasks their own units lead by name."""
+    """Plan managers change every task, staff every task of their own unit's plans; staff of
+    other units only the tasks their units lead by name."""
     scope = scope_for(user)
-    if scope.manages(issuer):
+    if scope.manages(issuer) or scope.covers(issuer):
         return True
     return any(scope.covers(unit) for unit in lead_units)
 

@@ -42,6 +42,11 @@ class PlanEditingTest(KehoachTestCase):
         assert not can_change_task(self.commune_a_staff, self.communes_group_task)
         assert can_change_task(self.manager, self.communes_group_task)
 
+    def test_unit_staff_change_the_tasks_of_their_own_units_plans(self):
+        assert can_change_task(self.commune_a_staff, self.commune_a_task)
+        assert not can_change_task(self.commune_b_staff, self.commune_a_task)
+        assert not can_change_task(self.office_staff, self.commune_a_task)
+
 
 class UnitAccessTest(KehoachTestCase):
     def test_a_commune_reads_its_ancestors_and_itself_but_not_its_neighbour(self):
