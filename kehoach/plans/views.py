@@ -257,10 +257,16 @@ def task_list(request: HttpRequest, pk: int) -> HttpResponse:
         "page": page,
         "rows": _task_rows(list(page.object_list), today),
         "filtered": filtered,
+        "selected_unit": filters.unit_id,
         "can_edit": selectors.can_edit_plan(request.user, plan),
     }
-    template = "plans/task_list.html#task-table" if _is_htmx(request) else "plans/task_list.html"
-    return render(request, template, context)
+    if _is_htmx(request):
+        return render(request, "plans/task_list.html#task-table", context)
+    # A province plan offers thousands of communes: plain rows render far faster than widgets.
+    context["unit_options"] = list(
+        form.fields["unit"].queryset.values_list("pk", "short_name", "name")  # type: ignore[attr-defined]
+    )
+    return render(request, "plans/task_list.html", context)
 
 
 @login_required
