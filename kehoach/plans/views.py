@@ -264,7 +264,7 @@ def task_list(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "plans/task_list.html#task-table", context)
     # A province plan offers thousands of communes: plain rows render far faster than widgets.
     context["unit_options"] = list(
-        form.fields["unit"].queryset.values_list("pk", "short_name", "name")  # type: ignore[attr-defined]
+        form.fields["unit"].queryset.values_list("pk", "name")  # type: ignore[attr-defined]
     )
     return render(request, "plans/task_list.html", context)
 

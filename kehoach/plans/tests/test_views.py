@@ -295,12 +295,12 @@ class TaskListTest(KehoachTestCase):
         assert response.status_code == 200
         # Task 2 names Tam Xuân I; task 3 names "UBND các xã, thị trấn", which includes it.
         assert self.numbers(response) == ["2", "3"]
-        self.assertContains(response, f'<option value="{self.commune_a.pk}" selected>Tam Xuân I')
+        self.assertContains(response, f'<option value="{self.commune_a.pk}" selected>Xã Tam Xuân I')
 
     def test_the_unit_filter_offers_named_units_and_the_communes(self):
         self.login(self.manager)
         response = self.client.get(self.url())
-        offered = {pk for pk, _short, _name in response.context["unit_options"]}
+        offered = {pk for pk, _name in response.context["unit_options"]}
         assert {
             u.pk for u in (self.office, self.commune_a, self.commune_b, self.district)
         } <= offered
