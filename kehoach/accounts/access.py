@@ -118,7 +118,9 @@ def plan_visibility_q(user: AbstractBaseUser | AnonymousUser, *, issuer_field: s
     scope = scope_for(user)
     if scope.is_admin:
         return Q()
-    return scope.subtree_q(f"{issuer_field}__path") | Q(**{f"{issuer_field}__in": scope.ancestor_ids})
+    return scope.subtree_q(f"{issuer_field}__path") | Q(
+        **{f"{issuer_field}__in": scope.ancestor_ids}
+    )
 
 
 def can_read_plan_of(user: AbstractBaseUser | AnonymousUser, issuer: Unit) -> bool:

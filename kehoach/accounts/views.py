@@ -8,11 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kehoach.plans.selectors import plans_for_user
+from kehoach.plans.selectors import plan_for_home
 
 from .forms import LoginForm, TokenCreateForm
 from .models import ApiToken, RoleAssignment
@@ -32,18 +31,11 @@ def _user(request: HttpRequest) -> User:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Open the most recent plan the user can see; without one, the plan list."""
-    plan = plans_for_user(request.user).first()
-    # The plan pages are built separately; fall back while their URL names do not exist yet.
+    """Open the plan that concerns the user most (plans.selectors.plan_for_home)."""
+    plan = plan_for_home(request.user)
     if plan is not None:
-        try:
-            return redirect(reverse("plans:home", args=[plan.pk]))
-        except NoReverseMatch:
-            pass
-    try:
-        return redirect(reverse("plans:list"))
-    except NoReverseMatch:
-        return render(request, "accounts/home.html", {"plan": plan})
+        return redirect("plans:home", pk=plan.pk)
+    return redirect("plans:list")
 
 
 def _profile_context(request: HttpRequest) -> dict[str, object]:
