@@ -1,10 +1,10 @@
 """The `kehoach` console script: Django's management commands under one name.
 
-  kehoach demo                  migrate, load the demo, print logins, serve on 127.0.0.1:8000
-  kehoach serve [ADDR:PORT]     serve the web app
-  kehoach worker                run background tasks (django-tasks database backend)
-  kehoach export-plan ID --format json
-  kehoach <any Django command>  migrate, createsuperuser, ...
+kehoach demo                  migrate, load the demo, print logins, serve on 127.0.0.1:8000
+kehoach serve [ADDR:PORT]     serve the web app
+kehoach worker                run background tasks (django-tasks database backend)
+kehoach export-plan ID --format json
+kehoach <any Django command>  migrate, createsuperuser, ...
 """
 
 import os

@@ -30,12 +30,12 @@ DEMO_PASSWORD = "NuiThanh@2024"
 @dataclass(frozen=True)
 class DemoLogin:
     username: str
-    role: str
+    role: Role
     unit: str
 
 
 # (username, role, unit key in nui-thanh.json, full name)
-DEMO_USERS = [
+DEMO_USERS: list[tuple[str, Role, str | None, str]] = [
     ("quantri", Role.ADMIN, None, "Quản trị hệ thống"),
     ("quanly", Role.PLAN_MANAGER, "nt", "Nguyễn Văn Toàn"),
     ("vhtt", Role.UNIT_STAFF, "nt-vhtt", "Trần Thị Thu Hà"),
@@ -88,7 +88,7 @@ def demo_load() -> list[DemoLogin]:
     units = units_load(data=load_json(UNITS_FILE))
     conventions_load(items=load_json(PLANS_DIR / "conventions.json")["conventions"])
     if seed_plan_exists():
-        return [DemoLogin(u, r.label, _unit_name(units, k)) for u, r, k, _n in DEMO_USERS]
+        return [DemoLogin(u, r, _unit_name(units, k)) for u, r, k, _n in DEMO_USERS]
     province: Unit = units["qn"]
     plan_import(
         data={
@@ -112,15 +112,19 @@ def demo_load() -> list[DemoLogin]:
     for unit_key, full_name, position, duties in DEMO_PEOPLE:
         person_create(full_name=full_name, unit=units[unit_key], position=position, duties=duties)
     logins = []
-    for username, role, unit_key, full_name in DEMO_USERS:
-        unit = units[unit_key] if unit_key else None
+    for username, role, user_unit_key, user_full_name in DEMO_USERS:
+        unit = units[user_unit_key] if user_unit_key else None
         user_create_with_role(
-            username=username, password=DEMO_PASSWORD, role=role, unit=unit, full_name=full_name
+            username=username,
+            password=DEMO_PASSWORD,
+            role=role,
+            unit=unit,
+            full_name=user_full_name,
         )
-        logins.append(DemoLogin(username, role.label, _unit_name(units, unit_key)))
-    manager = None
+        logins.append(DemoLogin(username, role, _unit_name(units, user_unit_key)))
     for index, task in enumerate(plan.tasks.order_by("order")):
-        task_set_status(task=task, status=DEMO_TASK_STATUS.get(index, TaskStatus.NOT_STARTED), by=manager)
+        status = DEMO_TASK_STATUS.get(index, TaskStatus.NOT_STARTED)
+        task_set_status(task=task, status=status, by=None)
     return logins
 
 

@@ -27,11 +27,25 @@ def check() -> list[str]:
         copy = Path(tmp) / "kehoach"
         shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
         subprocess.run(
-            [sys.executable, "-m", "django", "makemessages", "--no-location", "--no-obsolete",
-             *[f"--locale={lang}" for lang in LANGUAGES], "--ignore=tests/*", "--ignore=*/tests/*"],
-            cwd=copy, check=True, capture_output=True,
-            env={"DJANGO_SETTINGS_MODULE": "kehoach.test_settings", "PYTHONPATH": tmp,
-                 "PATH": "/usr/bin:/bin:/usr/local/bin"},
+            [
+                sys.executable,
+                "-m",
+                "django",
+                "makemessages",
+                "--no-location",
+                "--no-obsolete",
+                *[f"--locale={lang}" for lang in LANGUAGES],
+                "--ignore=tests/*",
+                "--ignore=*/tests/*",
+            ],
+            cwd=copy,
+            check=True,
+            capture_output=True,
+            env={
+                "DJANGO_SETTINGS_MODULE": "kehoach.test_settings",
+                "PYTHONPATH": tmp,
+                "PATH": "/usr/bin:/bin:/usr/local/bin",
+            },
         )
         for lang in LANGUAGES:
             for domain in DOMAINS:
@@ -43,9 +57,9 @@ def check() -> list[str]:
                 committed = polib.pofile(str(committed_path))
                 missing = _entries(fresh) - _entries(committed)
                 stale = _entries(committed) - _entries(fresh)
-                for ctx, msgid in sorted(missing, key=str)[:20]:
+                for _ctx, msgid in sorted(missing, key=str)[:20]:
                     problems.append(f"{lang}: not in the catalog: {msgid!r}")
-                for ctx, msgid in sorted(stale, key=str)[:20]:
+                for _ctx, msgid in sorted(stale, key=str)[:20]:
                     problems.append(f"{lang}: no longer in the code: {msgid!r}")
                 if lang != "en":
                     for entry in committed:

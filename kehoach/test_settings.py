@@ -5,7 +5,7 @@ import os
 os.environ.setdefault("KEHOACH_SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("KEHOACH_HTTPS", "0")
 
-from kehoach.settings import *  # noqa: E402, F403
+from kehoach.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
 

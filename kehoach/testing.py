@@ -19,8 +19,14 @@ from kehoach.units.services import unit_create
 PASSWORD = "mat-khau-thu-nghiem-2024"
 
 
-def make_plan(*, issuer: Unit, title: str = "Kế hoạch truyền thông về quyền con người năm 2024",
-              number: str = "", tasks: list[dict[str, Any]] | None = None, **extra: Any) -> Plan:
+def make_plan(
+    *,
+    issuer: Unit,
+    title: str = "Kế hoạch truyền thông về quyền con người năm 2024",
+    number: str = "",
+    tasks: list[dict[str, Any]] | None = None,
+    **extra: Any,
+) -> Plan:
     data: dict[str, Any] = {"title": title, "number": number, "year": 2024, **extra}
     data["tasks"] = tasks or []
     return plan_import(data=data, issuer=issuer)
@@ -59,21 +65,32 @@ class KehoachTestCase(TestCase):
     def setUpTestData(cls) -> None:
         cls.province = unit_create(name="Tỉnh Quảng Nam", kind=UnitKind.PROVINCE, code="49")
         cls.district = unit_create(
-            name="Huyện Núi Thành", kind=UnitKind.DISTRICT, parent=cls.province,
-            short_name="UBND huyện Núi Thành", aliases=["Ủy ban nhân dân huyện Núi Thành"],
+            name="Huyện Núi Thành",
+            kind=UnitKind.DISTRICT,
+            parent=cls.province,
+            short_name="UBND huyện Núi Thành",
+            aliases=["Ủy ban nhân dân huyện Núi Thành"],
         )
         cls.office = unit_create(
-            name="Phòng Văn hóa và Thông tin huyện Núi Thành", kind=UnitKind.OFFICE,
-            parent=cls.district, short_name="Phòng VH&TT",
+            name="Phòng Văn hóa và Thông tin huyện Núi Thành",
+            kind=UnitKind.OFFICE,
+            parent=cls.district,
+            short_name="Phòng VH&TT",
             aliases=["Phòng Văn hoá và Thông tin huyện"],
         )
         cls.commune_a = unit_create(
-            name="Xã Tam Xuân I", kind=UnitKind.COMMUNE, parent=cls.district,
-            short_name="Tam Xuân I", aliases=["Tam Xuân 1", "UBND xã Tam Xuân I"],
+            name="Xã Tam Xuân I",
+            kind=UnitKind.COMMUNE,
+            parent=cls.district,
+            short_name="Tam Xuân I",
+            aliases=["Tam Xuân 1", "UBND xã Tam Xuân I"],
         )
         cls.commune_b = unit_create(
-            name="Xã Tam Xuân II", kind=UnitKind.COMMUNE, parent=cls.district,
-            short_name="Tam Xuân II", aliases=["Tam Xuân 2"],
+            name="Xã Tam Xuân II",
+            kind=UnitKind.COMMUNE,
+            parent=cls.district,
+            short_name="Tam Xuân II",
+            aliases=["Tam Xuân 2"],
         )
         cls.outsider_district = unit_create(
             name="Huyện Phú Ninh", kind=UnitKind.DISTRICT, parent=cls.province
@@ -101,47 +118,85 @@ class KehoachTestCase(TestCase):
                 "title": "Triển khai Đề án truyền thông về quyền con người năm 2024",
                 "number": "125/KH-UBND",
                 "year": 2024,
-                "themes": [{"number": "1", "short_title": "Công ước quốc tế", "text": "Tuyên truyền các công ước"}],
+                "themes": [
+                    {
+                        "number": "1",
+                        "short_title": "Công ước quốc tế",
+                        "text": "Tuyên truyền các công ước",
+                    }
+                ],
                 "tasks": [
-                    {"number": "1", "title": "Theo dõi thông tin báo chí", "time": "Quý II/2024",
-                     "start": "2024-04-01", "end": "2024-06-30", "themes": ["1"]},
-                    {"number": "2", "title": "Phát sóng trên đài truyền thanh xã", "time": "Cả năm 2024",
-                     "start": "2024-01-01", "end": "2024-12-31"},
-                    {"number": "3", "title": "Cổ động trực quan tại các xã", "time": "Thường xuyên",
-                     "recurring": True},
+                    {
+                        "number": "1",
+                        "title": "Theo dõi thông tin báo chí",
+                        "time": "Quý II/2024",
+                        "start": "2024-04-01",
+                        "end": "2024-06-30",
+                        "themes": ["1"],
+                    },
+                    {
+                        "number": "2",
+                        "title": "Phát sóng trên đài truyền thanh xã",
+                        "time": "Cả năm 2024",
+                        "start": "2024-01-01",
+                        "end": "2024-12-31",
+                    },
+                    {
+                        "number": "3",
+                        "title": "Cổ động trực quan tại các xã",
+                        "time": "Thường xuyên",
+                        "recurring": True,
+                    },
                 ],
             },
             issuer=cls.district,
         )
-        cls.office_task, cls.commune_task, cls.communes_group_task = cls.district_plan.tasks.order_by("order")
+        cls.office_task, cls.commune_task, cls.communes_group_task = (
+            cls.district_plan.tasks.order_by("order")
+        )
         cls.theme = cls.district_plan.themes.get()
-        cls.office_task.assignments.create(role="lead", name_as_written="Phòng VH&TT", unit=cls.office)
-        cls.commune_task.assignments.create(role="lead", name_as_written="UBND xã Tam Xuân I", unit=cls.commune_a)
+        cls.office_task.assignments.create(
+            role="lead", name_as_written="Phòng VH&TT", unit=cls.office
+        )
+        cls.commune_task.assignments.create(
+            role="lead", name_as_written="UBND xã Tam Xuân I", unit=cls.commune_a
+        )
         cls.communes_group_task.assignments.create(
-            role="lead", name_as_written="UBND các xã, thị trấn", unit=cls.district,
+            role="lead",
+            name_as_written="UBND các xã, thị trấn",
+            unit=cls.district,
             scope=UnitScope.COMMUNES,
         )
         cls.commune_a_plan = make_plan(
-            issuer=cls.commune_a, title="Kế hoạch tuyên truyền của xã Tam Xuân I",
+            issuer=cls.commune_a,
+            title="Kế hoạch tuyên truyền của xã Tam Xuân I",
             tasks=[{"title": "Tuyên truyền trên loa truyền thanh thôn"}],
         )
         cls.commune_b_plan = make_plan(
-            issuer=cls.commune_b, title="Kế hoạch tuyên truyền của xã Tam Xuân II",
+            issuer=cls.commune_b,
+            title="Kế hoạch tuyên truyền của xã Tam Xuân II",
             tasks=[{"title": "Tổ chức hội nghị tuyên truyền ở thôn"}],
         )
         cls.commune_a_task = cls.commune_a_plan.tasks.get()
         cls.commune_b_task = cls.commune_b_plan.tasks.get()
         cls.office_person = person_create(
-            full_name="Trần Thị Thu Hà", unit=cls.office, position="Trưởng phòng",
+            full_name="Trần Thị Thu Hà",
+            unit=cls.office,
+            position="Trưởng phòng",
             duties=["human_rights", "spokesperson"],
         )
         cls.commune_a_person = person_create(
-            full_name="Lê Văn Hùng", unit=cls.commune_a, position="Công chức Văn hóa - Xã hội",
+            full_name="Lê Văn Hùng",
+            unit=cls.commune_a,
+            position="Công chức Văn hóa - Xã hội",
             duties=["human_rights"],
         )
         cls.commune_b_person = person_create(
-            full_name="Bùi Thị Thanh", unit=cls.commune_b, position="Công chức Văn hóa - Xã hội",
-            email="thanh.bt@tamxuan2.gov.vn", duties=["human_rights"],
+            full_name="Bùi Thị Thanh",
+            unit=cls.commune_b,
+            position="Công chức Văn hóa - Xã hội",
+            email="thanh.bt@tamxuan2.gov.vn",
+            duties=["human_rights"],
         )
 
     def login(self, user: User) -> None:

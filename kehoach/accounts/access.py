@@ -78,7 +78,7 @@ def scope_for(user: AbstractBaseUser | AnonymousUser) -> Scope:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    assignments = list(RoleAssignment.objects.filter(user=user).select_related("unit"))
+    assignments = list(RoleAssignment.objects.filter(user_id=user.pk).select_related("unit"))
     is_admin = getattr(user, "is_superuser", False) or any(
         a.role == Role.ADMIN for a in assignments
     )

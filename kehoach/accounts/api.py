@@ -7,7 +7,7 @@ stay in accounts.access and the per-app selectors.
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
@@ -63,7 +63,7 @@ class BearerTokenAuth(HttpBearer):
         user = api_token_authenticate(token)
         if user is not None:
             # Selectors and services read request.user, like the web views do.
-            request.user = user  # type: ignore[assignment]
+            request.user = user
         return user
 
 
@@ -71,7 +71,7 @@ class BearerTokenAuth(HttpBearer):
 API_AUTH = [BearerTokenAuth(), SessionCsrfAuth()]
 
 
-def api_user(request: HttpRequest) -> AbstractBaseUser:
+def api_user(request: HttpRequest) -> User:
     """The user the request was authenticated as: every operation requires API_AUTH."""
     return request.auth  # type: ignore[attr-defined,no-any-return]
 

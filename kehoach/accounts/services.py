@@ -1,7 +1,6 @@
 """Writes of accounts: users with roles, API tokens."""
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,14 +20,13 @@ def user_create_with_role(
     unit: Unit | None,
     full_name: str = "",
     email: str = "",
-) -> AbstractBaseUser:
+) -> User:
     if role not in Role.values:
         raise ValidationError(_("Unknown role: %(role)s.") % {"role": role})
     if role != Role.ADMIN and unit is None:
         raise ValidationError(_("This role needs a unit."))
-    user_model = get_user_model()
     first, _sep, last = full_name.rpartition(" ")
-    user = user_model.objects.create_user(
+    user = User.objects.create_user(
         username=username,
         password=password,
         email=email,
@@ -42,7 +40,7 @@ def user_create_with_role(
 
 
 @transaction.atomic
-def role_grant(*, user: AbstractBaseUser, role: str, unit: Unit | None) -> RoleAssignment:
+def role_grant(*, user: User, role: str, unit: Unit | None) -> RoleAssignment:
     if role != Role.ADMIN and unit is None:
         raise ValidationError(_("This role needs a unit."))
     assignment, _created = RoleAssignment.objects.get_or_create(user=user, role=role, unit=unit)
@@ -50,7 +48,7 @@ def role_grant(*, user: AbstractBaseUser, role: str, unit: Unit | None) -> RoleA
 
 
 @transaction.atomic
-def api_token_create(*, user: AbstractBaseUser, name: str) -> tuple[ApiToken, str]:
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token and return it with the raw key, which is shown once and never stored."""
     raw = ApiToken.new_raw_key()
     token = ApiToken.objects.create(
@@ -59,7 +57,7 @@ def api_token_create(*, user: AbstractBaseUser, name: str) -> tuple[ApiToken, st
     return token, raw
 
 
-def api_token_authenticate(raw: str) -> AbstractBaseUser | None:
+def api_token_authenticate(raw: str) -> User | None:
     token = (
         ApiToken.objects.select_related("user")
         .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)

@@ -13,12 +13,12 @@ def _pad_month(month: int) -> str:
 
 
 def date_long(value: dt.date) -> str:
-    """"ngày 30 tháng 6 năm 2024", "ngày 05 tháng 02 năm 2024"."""
+    """ "ngày 30 tháng 6 năm 2024", "ngày 05 tháng 02 năm 2024"."""
     return f"ngày {_pad_day(value.day)} tháng {_pad_month(value.month)} năm {value.year}"
 
 
 def date_short(value: dt.date) -> str:
-    """"30/6/2024", the short form used in tables and plan texts."""
+    """ "30/6/2024", the short form used in tables and plan texts."""
     return f"{value.day}/{value.month}/{value.year}"
 
 

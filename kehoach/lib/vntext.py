@@ -38,7 +38,7 @@ def _fix_word(word: str) -> str:
     if len(toned) != 1 or toned[0] != len(word) - 1:
         return word
     bases = "".join(base for base, _ in parts).lower()
-    if bases[-2:] not in _MOVABLE_PAIRS or bases.startswith("qu") and bases.endswith("uy"):
+    if bases[-2:] not in _MOVABLE_PAIRS or (bases.startswith("qu") and bases.endswith("uy")):
         return word
     tone = parts[-1][1]
     chars = [base for base, _ in parts]

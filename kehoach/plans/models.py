@@ -170,7 +170,9 @@ class Task(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
     )
-    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="tasks")
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), blank=True, related_name="tasks"
+    )
     source_line = models.PositiveIntegerField(null=True, blank=True)
     search_text = models.TextField(editable=False, default="")
     updated_at = models.DateTimeField(auto_now=True)
@@ -248,6 +250,9 @@ class TaskEvent(models.Model):
     class Meta:
         ordering = ["-at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.status_from or '—'} → {self.status_to}"
+
 
 class UnitDuty(models.Model):
     """What the plan asks of one unit (section "Tổ chức thực hiện")."""
@@ -255,7 +260,9 @@ class UnitDuty(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="unit_duties")
     order = models.PositiveSmallIntegerField(default=0)
     name_as_written = models.CharField(_("unit as written"), max_length=255)
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     scope = models.CharField(max_length=10, choices=UnitScope.choices, default=UnitScope.UNIT)
     text = models.TextField(_("duties"))
 
@@ -290,9 +297,7 @@ class ReportingDuty(models.Model):
     )
     what = models.TextField(_("what"))
     due = models.CharField(_("due (MM-DD)"), max_length=5, blank=True)
-    period = models.CharField(
-        _("period"), max_length=10, choices=ReportPeriod.choices, blank=True
-    )
+    period = models.CharField(_("period"), max_length=10, choices=ReportPeriod.choices, blank=True)
 
     class Meta:
         verbose_name = _("reporting duty")

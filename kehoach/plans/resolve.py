@@ -37,7 +37,9 @@ def make_resolver(*, issuer: Unit, on: dt.date | None) -> UnitResolver:
     units = list(pool.distinct())
     index: dict[str, Unit] = {}
     for unit in units:
-        for key in (unit.name_key, match_key(unit.short_name)) if unit.short_name else (unit.name_key,):
+        for key in (
+            (unit.name_key, match_key(unit.short_name)) if unit.short_name else (unit.name_key,)
+        ):
             index.setdefault(key, unit)
     for alias in UnitAlias.objects.filter(unit__in=units).select_related("unit"):
         index.setdefault(alias.name_key, alias.unit)

@@ -29,9 +29,9 @@ User = AbstractBaseUser | AnonymousUser
 
 
 def plans_for_user(user: User) -> QuerySet[Plan]:
-    return Plan.objects.filter(access.plan_visibility_q(user, issuer_field="issuer")).select_related(
-        "issuer"
-    )
+    return Plan.objects.filter(
+        access.plan_visibility_q(user, issuer_field="issuer")
+    ).select_related("issuer")
 
 
 def tasks_for_user(user: User) -> QuerySet[Task]:

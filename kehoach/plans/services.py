@@ -1,7 +1,8 @@
 """Writes of plans: creating a plan from its structured form, editing tasks, changing status.
 
-`plan_import` takes the JSON structure of shared/plans/README.md (the importer's output, with
-extra fields) so the demo data file, the document importer and the API all create plans the same way.
+`plan_import` takes the JSON structure of shared/plans/README.md (the importer's output,
+with extra fields) so the demo data file, the document importer and the API all create plans
+the same way.
 """
 
 import datetime as dt
@@ -9,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -97,7 +98,7 @@ def plan_import(
     data: Mapping[str, Any],
     issuer: Unit,
     resolve_unit: UnitResolver | None = None,
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
     source_text: str = "",
     source_name: str = "",
 ) -> Plan:
@@ -284,8 +285,11 @@ def task_create(
     for role, units in ((AssignmentRole.LEAD, lead_units), (AssignmentRole.SUPPORT, support_units)):
         for unit in units:
             Assignment.objects.create(
-                task=task, role=role, order=task.assignments.count(),
-                name_as_written=unit.display_name, unit=unit,
+                task=task,
+                role=role,
+                order=task.assignments.count(),
+                name_as_written=unit.display_name,
+                unit=unit,
             )
     if themes:
         if any(theme.plan_id != plan.pk for theme in themes):
@@ -362,9 +366,7 @@ def _replace_units(task: Task, role: str, units: Sequence[Unit]) -> None:
 
 
 @transaction.atomic
-def task_set_status(
-    *, task: Task, status: str, by: AbstractBaseUser | None, note: str = ""
-) -> Task:
+def task_set_status(*, task: Task, status: str, by: User | None, note: str = "") -> Task:
     """The one owner of a task's status: every change is recorded as a TaskEvent."""
     if status not in TaskStatus.values:
         raise ValidationError({"status": _("Unknown status: %(status)s.") % {"status": status}})

@@ -103,7 +103,7 @@ CASES = [
         lambda t: {"task_id": t.commune_a_task.pk},
         body=lambda t: {"details": "Phát 3 buổi mỗi tuần"},
     ),
-    # Commune A's staff change the status of their own plan's tasks; editing them stays with managers.
+    # Commune A's staff change the status of their own plan's tasks; editing stays with managers.
     Case(
         "POST",
         "/api/tasks/{task_id}/status",

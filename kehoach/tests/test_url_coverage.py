@@ -12,7 +12,7 @@ APPS_WITH_PAGES = ("accounts", "units", "people", "plans")
 NOT_OURS = {"admin", "api"}  # Django admin (staff only) and the API (covered separately)
 
 
-def _named_urls(patterns: list, namespace: str = "") -> set[str]:
+def _named_urls(patterns: list[URLPattern | URLResolver], namespace: str = "") -> set[str]:
     names: set[str] = set()
     for pattern in patterns:
         if isinstance(pattern, URLResolver):

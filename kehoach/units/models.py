@@ -1,4 +1,4 @@
-"""The unit tree: administrative units and the agencies under them, with dated history and merges."""
+"""The unit tree: administrative units and the agencies under them, with history and merges."""
 
 import datetime as dt
 

@@ -49,7 +49,7 @@ class UnitNode:
 def unit_tree(*, units: Iterable[Unit]) -> list[UnitNode]:
     """Nest units by parent; a unit whose parent is not in the list becomes a root."""
     nodes = {unit.pk: UnitNode(unit) for unit in units}
-    roots = []
+    roots: list[UnitNode] = []
     for node in nodes.values():
         parent = nodes.get(node.unit.parent_id) if node.unit.parent_id else None
         (parent.children if parent else roots).append(node)

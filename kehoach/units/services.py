@@ -130,9 +130,7 @@ def unit_merge(
         if source.pk == into.pk:
             raise ValidationError(_("A unit cannot be merged into itself."))
         if UnitMerge.objects.filter(source=source).exists():
-            raise ValidationError(
-                _("%(unit)s has already been merged.") % {"unit": source.name}
-            )
+            raise ValidationError(_("%(unit)s has already been merged.") % {"unit": source.name})
         if into.valid_from and into.valid_from > on:
             raise ValidationError(
                 _("%(unit)s does not exist yet on the merge date.") % {"unit": into.name}

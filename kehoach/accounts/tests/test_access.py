@@ -14,7 +14,9 @@ class PlanVisibilityTest(KehoachTestCase):
 
     def test_the_district_manager_sees_every_plan_in_the_district(self):
         assert self.visible(self.manager) == {
-            self.district_plan, self.commune_a_plan, self.commune_b_plan
+            self.district_plan,
+            self.commune_a_plan,
+            self.commune_b_plan,
         }
 
     def test_an_outsider_sees_none_of_them(self):
@@ -22,7 +24,9 @@ class PlanVisibilityTest(KehoachTestCase):
 
     def test_the_administrator_sees_everything(self):
         assert self.visible(self.admin) == {
-            self.district_plan, self.commune_a_plan, self.commune_b_plan
+            self.district_plan,
+            self.commune_a_plan,
+            self.commune_b_plan,
         }
 
 

@@ -43,5 +43,8 @@ class TestSortKey:
     def test_people_sort_by_given_name_first(self):
         names = ["Trần Thị Bình", "Nguyễn Văn An", "Phạm Thị Anh", "Võ An"]
         assert sorted(names, key=person_sort_key) == [
-            "Nguyễn Văn An", "Võ An", "Phạm Thị Anh", "Trần Thị Bình"
+            "Nguyễn Văn An",
+            "Võ An",
+            "Phạm Thị Anh",
+            "Trần Thị Bình",
         ]

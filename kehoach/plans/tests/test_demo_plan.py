@@ -18,6 +18,8 @@ LABEL = json.loads((Path(__file__).parent / "data" / "00_seed.label.json").read_
 
 
 class DemoPlanExportTest(TestCase):
+    plan: Plan
+
     @classmethod
     def setUpTestData(cls):
         demo_load()
@@ -59,7 +61,13 @@ class DemoPlanExportTest(TestCase):
         themes = list(self.plan.themes.prefetch_related("conventions"))
         assert len(themes) == 5
         assert {c.abbr for c in themes[0].conventions.all()} == {
-            "ICCPR", "ICESCR", "CEDAW", "ICERD", "CRC", "CRPD", "CAT"
+            "ICCPR",
+            "ICESCR",
+            "CEDAW",
+            "ICERD",
+            "CRC",
+            "CRPD",
+            "CAT",
         }
 
     def test_every_unit_named_in_the_plan_is_resolved(self):
@@ -106,12 +114,21 @@ class DemoMapsTest(TestCase):
         assert in_2024.count() == 17
         assert in_2025.count() == 6
         assert set(in_2025.values_list("name", flat=True)) == {
-            "Xã Núi Thành", "Xã Đức Phú", "Xã Tam Mỹ", "Xã Tam Anh", "Xã Tam Xuân", "Xã Tam Hải"
+            "Xã Núi Thành",
+            "Xã Đức Phú",
+            "Xã Tam Mỹ",
+            "Xã Tam Anh",
+            "Xã Tam Xuân",
+            "Xã Tam Hải",
         }
 
     def test_the_old_communes_roll_up_under_the_new_ones(self):
         from kehoach.units.selectors import unit_predecessor_ids
 
         tam_xuan = Unit.objects.get(name="Xã Tam Xuân")
-        names = set(Unit.objects.filter(pk__in=unit_predecessor_ids(tam_xuan)).values_list("name", flat=True))
+        names = set(
+            Unit.objects.filter(pk__in=unit_predecessor_ids(tam_xuan)).values_list(
+                "name", flat=True
+            )
+        )
         assert names == {"Xã Tam Xuân", "Xã Tam Xuân I", "Xã Tam Xuân II", "Xã Tam Tiến"}

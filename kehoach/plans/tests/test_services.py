@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -43,29 +45,38 @@ class PlanImportTest(KehoachTestCase):
             issuer=self.district,
         )
         first, second = plan.targets.all()
-        assert (first.value, first.value_max) == (15, 20)
+        assert (first.value, first.value_max) == (Decimal(15), Decimal(20))
         assert str(second.value) == "99.860"
 
     def test_it_refuses_a_reversed_range(self):
         with pytest.raises(ValidationError):
             plan_import(
-                data={"title": "Kế hoạch", "year": 2025,
-                      "targets": [{"text": "x", "value": 20, "value_max": 15, "unit": "%"}]},
+                data={
+                    "title": "Kế hoạch",
+                    "year": 2025,
+                    "targets": [{"text": "x", "value": 20, "value_max": 15, "unit": "%"}],
+                },
                 issuer=self.district,
             )
 
     def test_it_refuses_a_malformed_due_day(self):
         with pytest.raises(ValidationError):
             plan_import(
-                data={"title": "Kế hoạch", "year": 2025,
-                      "reporting": [{"who": "UBND các xã", "what": "báo cáo", "due": "13-40"}]},
+                data={
+                    "title": "Kế hoạch",
+                    "year": 2025,
+                    "reporting": [{"who": "UBND các xã", "what": "báo cáo", "due": "13-40"}],
+                },
                 issuer=self.district,
             )
 
     def test_it_keeps_unresolved_unit_names_as_written(self):
         plan = plan_import(
-            data={"title": "Kế hoạch", "year": 2025,
-                  "tasks": [{"title": "Tuyên truyền", "lead": ["Đài Phát thanh xã Tam Kỳ"]}]},
+            data={
+                "title": "Kế hoạch",
+                "year": 2025,
+                "tasks": [{"title": "Tuyên truyền", "lead": ["Đài Phát thanh xã Tam Kỳ"]}],
+            },
             issuer=self.district,
             resolve_unit=lambda name: None,
         )
@@ -81,7 +92,8 @@ class TaskStatusTest(KehoachTestCase):
         task_set_status(task=self.office_task, status=TaskStatus.DONE, by=self.manager, note="Xong")
         events = list(TaskEvent.objects.filter(task=self.office_task).order_by("at", "pk"))
         assert [(e.status_from, e.status_to) for e in events] == [
-            ("not_started", "in_progress"), ("in_progress", "done")
+            ("not_started", "in_progress"),
+            ("in_progress", "done"),
         ]
         assert events[-1].by == self.manager and events[-1].note == "Xong"
 
@@ -95,8 +107,10 @@ class TaskStatusTest(KehoachTestCase):
 class TaskEditTest(KehoachTestCase):
     def test_it_refuses_an_end_before_the_start(self):
         with pytest.raises(ValidationError):
-            task_create(plan=self.district_plan,
-                        data={"title": "Hội nghị", "start": "2024-09-01", "end": "2024-08-01"})
+            task_create(
+                plan=self.district_plan,
+                data={"title": "Hội nghị", "start": "2024-09-01", "end": "2024-08-01"},
+            )
         assert not Task.objects.filter(title="Hội nghị").exists()
 
     def test_it_refuses_a_theme_of_another_plan(self):

@@ -10,7 +10,7 @@ import pytest
 # here are plain synchronous code, so Django's async-safety guard does not apply.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = os.environ.get("KEHOACH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -50,7 +50,7 @@ def page(browser: Browser, live_server: object, demo: None) -> Iterator[Page]:
 
 
 @pytest.fixture
-def screenshot(page: Page):  # type: ignore[no-untyped-def]
+def screenshot(page: Page):
     def take(name: str) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)

@@ -69,9 +69,7 @@ def test_filtering_the_task_list_refreshes_the_table_only(
     screenshot("task-list")
 
 
-def test_unit_staff_open_a_task_and_change_its_status(
-    page: Page, live_server, screenshot
-) -> None:
+def test_unit_staff_open_a_task_and_change_its_status(page: Page, live_server, screenshot) -> None:
     sign_in(page, live_server.url, "vhtt")
     plan = seed_plan()
     task = plan.tasks.get(order=5)  # led by Phòng Văn hoá và Thông tin, not started

@@ -18,7 +18,9 @@ def _database_url() -> str:
         return f"sqlite:///{db['NAME']}"
     user = db["USER"] or "postgres"
     password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{user}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return (
+        f"postgres://{user}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
 
 
 class WorkerProcessTest(TransactionTestCase):
@@ -28,12 +30,24 @@ class WorkerProcessTest(TransactionTestCase):
         result = unit_keys_rebuild_task.enqueue()
         assert result.status == "READY"
 
-        env = {**os.environ, "DATABASE_URL": _database_url(),
-               "DJANGO_SETTINGS_MODULE": "kehoach.settings"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": _database_url(),
+            "DJANGO_SETTINGS_MODULE": "kehoach.settings",
+        }
         subprocess.run(
-            [sys.executable, "-c", "from kehoach.cli import main; main()",
-             "worker", "--batch", "--no-startup-delay"],
-            env=env, check=True, capture_output=True, timeout=120,
+            [
+                sys.executable,
+                "-c",
+                "from kehoach.cli import main; main()",
+                "worker",
+                "--batch",
+                "--no-startup-delay",
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
 
         result.refresh()

@@ -18,9 +18,14 @@ AFTER_REFORM = dt.datetime(2025, 8, 1, 9, 0, tzinfo=dt.UTC)
 class MergedCommunesMixin:
     """The reform of 1 July 2025: Tam Xuân I and II become xã Tam Xuân."""
 
+    district: Unit
+    commune_a: Unit
+    commune_b: Unit
+    merged: Unit
+
     @classmethod
     def setUpTestData(cls):
-        super().setUpTestData()
+        super().setUpTestData()  # type: ignore[misc]
         cls.merged = unit_create(
             name="Xã Tam Xuân",
             kind=UnitKind.COMMUNE,

@@ -20,7 +20,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(_("Demo loaded: huyện Núi Thành and its 2024 plan.")))
         self.stdout.write(_("Demo logins (password for all: %(pw)s):") % {"pw": DEMO_PASSWORD})
         for login in logins:
-            self.stdout.write(f"  {login.username:<10} {login.role:<24} {login.unit}")
+            self.stdout.write(f"  {login.username:<10} {login.role.label:<26} {login.unit}")
         if not options["no_serve"]:
-            self.stdout.write(_("Open http://%(addr)s/ in a browser.") % {"addr": options["addrport"]})
+            self.stdout.write(
+                _("Open http://%(addr)s/ in a browser.") % {"addr": options["addrport"]}
+            )
             call_command("serve", addrport=options["addrport"])
