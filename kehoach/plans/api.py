@@ -5,7 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from kehoach.accounts.api import ERROR_RESPONSES, api_user, patch_changes
 from kehoach.units.api import readable_units_by_id
 
 from . import selectors, services
-from .models import Assignment, Plan, Task, Theme
+from .models import Plan, Task, Theme
 from .schemas import (
     PlanFilters,
     PlanOut,
@@ -45,15 +45,7 @@ def _get_plan_for_user(request: HttpRequest, plan_id: int, *, write: bool = Fals
 def _get_task_for_user(request: HttpRequest, task_id: int, *, write: bool = False) -> Task:
     """Like _get_plan_for_user; `write` means editing the task's fields (plan managers)."""
     user = api_user(request)
-    task = (
-        selectors.tasks_for_user(user)
-        .select_related("plan__issuer")
-        .prefetch_related(
-            Prefetch("assignments", queryset=Assignment.objects.select_related("unit")), "themes"
-        )
-        .filter(pk=task_id)
-        .first()
-    )
+    task = selectors.task_for_user(user, task_id)
     if task is None:
         raise Http404
     if write and not selectors.can_edit_plan(user, task.plan):

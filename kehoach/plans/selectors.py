@@ -322,3 +322,10 @@ def plan_for_home(user: User) -> Plan | None:
             if found:
                 return found
     return visible.order_by(*latest).first()
+
+
+def task_for_user(user: User, pk: int) -> Task | None:
+    """One task, with its plan, units and themes, if the user may see its plan."""
+    return (
+        _with_assignments(tasks_for_user(user).select_related("plan__issuer")).filter(pk=pk).first()
+    )

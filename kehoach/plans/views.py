@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -58,15 +58,7 @@ def _get_plan_for_user(request: HttpRequest, pk: int, write: bool = False) -> Pl
 def _get_task_for_user(request: HttpRequest, pk: int, write: bool = False) -> Task:
     """The task if the user may see its plan (404 otherwise); with write, 403 unless they may
     change its status (plan managers, or staff of a unit named as its lead)."""
-    task = (
-        selectors.tasks_for_user(request.user)
-        .select_related("plan__issuer")
-        .prefetch_related(
-            Prefetch("assignments", queryset=Assignment.objects.select_related("unit")), "themes"
-        )
-        .filter(pk=pk)
-        .first()
-    )
+    task = selectors.task_for_user(request.user, pk)
     if task is None:
         raise Http404(_("No task found with this number."))
     if write and not selectors.can_change_task(request.user, task):
