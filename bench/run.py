@@ -70,6 +70,7 @@ def _targets(scale: str) -> list[dict[str, Any]]:
 
 def _normalise(sql: str) -> str:
     """The shape of a query: literals and the length of IN lists do not count."""
+    sql = re.sub(r'"_django_curs_\w+"', '"_django_curs"', sql)  # PostgreSQL server-side cursors
     sql = re.sub(r"'(?:[^']|'')*'", "?", sql)
     sql = re.sub(r"\b\d+(\.\d+)?\b", "?", sql)
     sql = re.sub(r"%s", "?", sql)
@@ -141,7 +142,7 @@ def measure(*, scale: str, warmup: int, requests: int) -> dict[str, Any]:
                     "page": key,
                     "target": target["target"],
                     "plan_id": plan.pk,
-                    "plan": str(plan),
+                    "plan": f"{plan.number or '(no number)'} {plan.title}",
                     "plan_tasks": plan.tasks.count(),
                     "user": target["user"].get_username(),
                     "url": url,
@@ -149,7 +150,7 @@ def measure(*, scale: str, warmup: int, requests: int) -> dict[str, Any]:
                     "p95_ms": _percentile(timings, 0.95),
                     "min_ms": min(timings),
                     "bytes": size,
-                    "options": response.content.count(b"<option"),
+                    "selects": _select_sizes(response.content.decode()),
                     "dashboard": _dashboard_sizes(plan) if key == "home" else None,
                     "queries": len(captured[0]),
                     "queries_stable": len({len(c) for c in captured}) == 1,
@@ -165,6 +166,14 @@ def measure(*, scale: str, warmup: int, requests: int) -> dict[str, Any]:
             )
     result["load_after"] = os.getloadavg()[0]
     return result
+
+
+def _select_sizes(html: str) -> dict[str, int]:
+    """How many options each <select> of the page offers: long lists cost rendering time."""
+    return {
+        found.group(1): found.group(2).count("<option")
+        for found in re.finditer(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S)
+    }
 
 
 def _dashboard_sizes(plan: Any) -> dict[str, int]:
@@ -322,8 +331,11 @@ def _query_verdict(base: dict[str, Any], other: dict[str, Any], label: str) -> l
     if base["queries"] == other["queries"]:
         return [
             f"- {label}: the same number of queries ({base['queries']}) at both scales; "
-            "some differ in shape (the user's scope adds or drops a condition):",
+            f"{_count_phrase(diff)} in their conditions only (the user's scope, a list's length).",
+            "  <details><summary>The queries whose shape differs</summary>",
             *block,
+            "",
+            "  </details>",
         ]
     # Queries compared by what they read (the text before WHERE): the ones one side runs more.
     kinds = Counter(q.split(" WHERE ")[0] for q in other["sql"])
@@ -389,9 +401,35 @@ def render_report(
         "cost of a big plan from the cost of big tables.",
         "",
     ]
+    lines += _summary_section(engines)
     for engine in engines:
         lines += _engine_section(engine)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _summary_section(engines: list[dict[str, Any]]) -> list[str]:
+    """One line per engine and page: the seed plan against the largest province plan."""
+    lines = [
+        "## Summary",
+        "",
+        "| database | page | seed median ms | province median ms | province / seed | "
+        "SQL queries seed → province |",
+        "|---|---|--:|--:|--:|---|",
+    ]
+    for engine in engines:
+        scales = engine["scales"]
+        for key, title, _name, _query in PAGES:
+            seed = _find(scales["seed"], key, "seed plan")
+            big = _find(scales["province"], key, "largest plan")
+            if not (seed and big):
+                continue
+            same = "same" if seed["queries"] == big["queries"] else "**DIFFERENT**"
+            lines.append(
+                f"| {engine['name']} | {title} | {seed['median_ms']:.1f} | {big['median_ms']:.1f} "
+                f"| ×{big['median_ms'] / seed['median_ms']:.2f} | "
+                f"{seed['queries']} → {big['queries']} ({same}) |"
+            )
+    return [*lines, ""]
 
 
 def _engine_section(engine: dict[str, Any]) -> list[str]:
@@ -428,7 +466,7 @@ def _engine_section(engine: dict[str, Any]) -> list[str]:
             f"`GET {_url_pattern(big['url'])}`",
             "",
             "| scale | plan | tasks in plan | median ms | p95 ms | SQL queries | response KiB "
-            "| `<option>`s |",
+            "| longest `<select>` |",
             "|---|---|--:|--:|--:|--:|--:|--:|",
         ]
         for label, item in (
@@ -439,7 +477,7 @@ def _engine_section(engine: dict[str, Any]) -> list[str]:
             lines.append(
                 f"| {label} | {_short(item['plan'])} | {item['plan_tasks']} | "
                 f"{item['median_ms']:.1f} | {item['p95_ms']:.1f} | {item['queries']} | "
-                f"{item['bytes'] / 1024:.1f} | {item['options']:,} |"
+                f"{item['bytes'] / 1024:.1f} | {_largest_select(item)} |"
             )
         if seed["dashboard"]:
             lines += [
@@ -464,6 +502,18 @@ def _engine_section(engine: dict[str, Any]) -> list[str]:
         verdicts += _query_verdict(seed, seed_in_big, f"{title} (seed plan, seed vs province DB)")
     lines += ["### Queries per page at both scales", "", *verdicts, ""]
     return lines
+
+
+def _count_phrase(diff: list[str]) -> str:
+    changed = len([line for line in diff if line.startswith("+") and not line.startswith("+++")])
+    return "1 query differs" if changed == 1 else f"{changed} queries differ"
+
+
+def _largest_select(item: dict[str, Any]) -> str:
+    if not item["selects"]:
+        return "—"
+    name, size = max(item["selects"].items(), key=lambda pair: pair[1])
+    return f"{name}: {size:,} options"
 
 
 def _same_or_not(seed: dict[str, Any], big: dict[str, Any]) -> str:
