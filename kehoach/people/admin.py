@@ -4,8 +4,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from kehoach.lib.vntext import search_key
 
@@ -58,6 +57,11 @@ class PersonAdmin(admin.ModelAdmin[Person]):
             count += 1
         self.message_user(
             request,
-            _("The personal data of %(count)d people has been erased.") % {"count": count},
+            ngettext(
+                "The personal data of %(count)d person has been erased.",
+                "The personal data of %(count)d people has been erased.",
+                count,
+            )
+            % {"count": count},
             messages.SUCCESS,
         )

@@ -98,7 +98,8 @@ def person_export(*, person: Person) -> dict[str, Any]:
 def person_erase(*, person: Person) -> Person:
     """Erase the personal fields but keep the row, so counts that included the person (trained
     officials, spokespersons) stay true; the row is no longer linked to a name."""
-    person.full_name = _("Erased person #%(id)s") % {"id": person.pk}
+    # Stored data, not interface text: written in Vietnamese whatever the user's language.
+    person.full_name = f"Đã xóa dữ liệu cá nhân (#{person.pk})"
     person.position = ""
     person.phone = ""
     person.email = ""

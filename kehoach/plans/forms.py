@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -29,7 +30,8 @@ TIME_FILTER_CHOICES = [
     (TimeFilter.CONTINUOUS, _("Continuous or recurring")),
 ]
 QUARTER_CHOICES = [("", _("Any quarter"))] + [
-    (str(number), _("Quarter %(roman)s") % {"roman": roman})
+    # format_lazy: the label is translated when shown, in the user's language, not at import.
+    (str(number), format_lazy(_("Quarter {roman}"), roman=roman))
     for number, roman in ROMAN_QUARTERS.items()
 ]
 

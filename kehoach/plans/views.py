@@ -49,7 +49,7 @@ def _get_plan_for_user(request: HttpRequest, pk: int, write: bool = False) -> Pl
         .first()
     )
     if plan is None:
-        raise Http404(_("No plan found with this number."))
+        raise Http404(_("No such plan."))
     if write and not selectors.can_edit_plan(request.user, plan):
         raise PermissionDenied(_("Only the plan's managers may change it."))
     return plan
@@ -60,7 +60,7 @@ def _get_task_for_user(request: HttpRequest, pk: int, write: bool = False) -> Ta
     change its status (plan managers, or staff of a unit named as its lead)."""
     task = selectors.task_for_user(request.user, pk)
     if task is None:
-        raise Http404(_("No task found with this number."))
+        raise Http404(_("No such task."))
     if write and not selectors.can_change_task(request.user, task):
         raise PermissionDenied(_("You may not change the status of this task."))
     return task

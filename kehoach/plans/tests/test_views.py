@@ -219,7 +219,7 @@ class PlanHomeTest(KehoachTestCase):
         self.login(self.manager)
         response = self.client.get(reverse("plans:home", args=[self.plan.pk]))
         assert [row.amount for row in response.context["targets"]] == ["100 %", "15–20 %"]
-        self.assertContains(response, "Not yet computed", count=2)
+        self.assertContains(response, "Chưa tính toán", count=2)
 
     def test_it_runs_the_same_queries_for_3_and_30_tasks(self):
         small = make_rich_plan(self.district, n_tasks=3)

@@ -122,7 +122,7 @@ class DetailViewTest(MergedCommunesMixin, KehoachTestCase):
     def test_it_shows_names_code_kind_and_aliases(self):
         self.login(self.manager)
         response = self.client.get(reverse("units:detail", args=[self.commune_a.pk]))
-        for text in ["Xã Tam Xuân I", "Tam Xuân 1", "UBND xã Tam Xuân I", "Commune"]:
+        for text in ["Xã Tam Xuân I", "Tam Xuân 1", "UBND xã Tam Xuân I", "Hiệu lực đến"]:
             self.assertContains(response, text)
         province = self.client.get(reverse("units:detail", args=[self.province.pk]))
         self.assertContains(province, "<td>49</td>", html=True)
