@@ -12,7 +12,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet, prefetch_related_o
 from kehoach.accounts import access
 from kehoach.lib.vndates import month_bounds, quarter_bounds
 from kehoach.lib.vntext import search_key
-from kehoach.units.models import COMMUNE_LEVEL_KINDS, Unit
+from kehoach.units.models import ADMINISTRATIVE_KINDS, COMMUNE_LEVEL_KINDS, Unit
 
 from .models import (
     OPEN_TASK_STATUSES,
@@ -85,12 +85,14 @@ class TaskFilters:
 
 
 def _units_matching(unit: Unit) -> Q:
-    """Assignments that concern a unit: named directly, or through a group that contains it."""
-    condition = Q(assignments__unit=unit)
+    """Assignments that concern a unit: naming it or a unit below it (a district covers its
+    offices and communes), or naming a group above it that contains it."""
+    condition = Q(assignments__unit__path__startswith=unit.path)
     ancestors = [int(p) for p in unit.path.strip("/").split("/")[:-1] if p]
     if ancestors:
         condition |= Q(assignments__unit_id__in=ancestors, assignments__scope=UnitScope.ALL_BODIES)
-        if unit.kind in COMMUNE_LEVEL_KINDS:
+        # "UBND các xã" above a commune, or above a district that has communes, concerns it.
+        if unit.kind in ADMINISTRATIVE_KINDS:
             condition |= Q(
                 assignments__unit_id__in=ancestors, assignments__scope=UnitScope.COMMUNES
             )
@@ -270,18 +272,24 @@ def _valid_in_year(queryset: QuerySet[Unit], year: int) -> QuerySet[Unit]:
     )
 
 
+# Above this many communes (a province has thousands) the filter offers the units one level
+# below the issuer instead; each of them covers the communes under it.
+FILTER_COMMUNES_LIMIT = 200
+
+
 def task_filter_units(*, plan: Plan) -> QuerySet[Unit]:
-    """Units offered by the task list's unit filter: those named in the plan's assignments and
-    the commune-level units under the issuer (reached through "UBND các xã" groups)."""
+    """Units offered by the task list's unit filter: those named in the plan's assignments, the
+    units directly under the issuer, and the commune-level units under it (reached through
+    "UBND các xã" groups) when there are not too many of them."""
     named = Assignment.objects.filter(task__plan=plan, unit__isnull=False).values("unit_id")
-    communes = _valid_in_year(
-        Unit.objects.filter(
-            path__startswith=plan.issuer.path, kind__in=COMMUNE_LEVEL_KINDS
-        ).exclude(pk=plan.issuer_id),
-        plan.year,
+    below = Unit.objects.filter(path__startswith=plan.issuer.path).exclude(pk=plan.issuer_id)
+    communes = _valid_in_year(below.filter(kind__in=COMMUNE_LEVEL_KINDS), plan.year)
+    offered = Q(pk__in=named) | Q(
+        pk__in=_valid_in_year(below, plan.year).filter(parent_id=plan.issuer_id).values("pk")
     )
-    units = Unit.objects.filter(Q(pk__in=named) | Q(pk__in=communes.values("pk")))
-    return units.order_by("depth", "sort_key")  # the issuer first, then A to Z
+    if communes.count() <= FILTER_COMMUNES_LIMIT:
+        offered |= Q(pk__in=communes.values("pk"))
+    return Unit.objects.filter(offered).order_by("depth", "sort_key")  # issuer first, then A–Z
 
 
 def plan_assignable_units(*, plan: Plan, include: Sequence[int] = ()) -> QuerySet[Unit]:
