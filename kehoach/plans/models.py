@@ -312,3 +312,33 @@ class ReportingDuty(models.Model):
             return None
         month, day = (int(part) for part in self.due.split("-"))
         return dt.date(year, month, day)
+
+
+class ImportDraft(models.Model):
+    """A document read by the importer, waiting for staff to correct and confirm it.
+
+    `data` is the draft in the JSON format of the importer (shared/plans/README.md) with
+    `source_line` on every item, numbered like the lines of `source_text`. Drafts are temporary:
+    confirming one writes the plan and deletes it; unconfirmed ones expire.
+    """
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    kind = models.CharField(_("file type"), max_length=10, blank=True)
+    source_text = models.TextField(_("extracted text"), blank=True)
+    data = models.JSONField(_("draft"), default=dict)
+    issuer = models.ForeignKey(
+        Unit, verbose_name=_("issuing unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+
+    class Meta:
+        verbose_name = _("import draft")
+        verbose_name_plural = _("import drafts")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.file_name
