@@ -250,11 +250,12 @@ def _title(doc: Document, start: int, number: str | None) -> tuple[str | None, i
             continue
         if parts and _TITLE_STOP.match(text) and not _is_upper(text):
             break
-        if _ATTACHED.match(text.lstrip("(")):
-            # "(Ban hành kèm theo Nghị quyết …)" belongs to the title; the note that attaches the
-            # plan to the Quyết định that issues it (the plan's own number) does not.
-            if "quyết định" in text.lower() or (number and number in text):
-                break
+        # "(Ban hành kèm theo Nghị quyết …)" belongs to the title; the note that attaches the
+        # plan to the Quyết định that issues it (the plan's own number) does not.
+        if _ATTACHED.match(text.lstrip("(")) and (
+            "quyết định" in text.lower() or (number and number in text)
+        ):
+            break
         parts.append(text)
         if first_line is None:
             first_line = doc.lines[index].number
