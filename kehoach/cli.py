@@ -4,6 +4,8 @@ kehoach demo                  migrate, load the demo, print logins, serve on 127
 kehoach serve [ADDR:PORT]     serve the web app
 kehoach worker                run background tasks (django-tasks database backend)
 kehoach export-plan ID --format json
+kehoach import-plan FILE [--json] [--commit]
+kehoach eval-import DOCS_DIR LABELS_DIR   score the plan importer against labels
 kehoach <any Django command>  migrate, createsuperuser, ...
 """
 
@@ -12,7 +14,12 @@ import secrets
 import sys
 from pathlib import Path
 
-ALIASES = {"worker": "db_worker", "export-plan": "export_plan"}
+ALIASES = {
+    "worker": "db_worker",
+    "export-plan": "export_plan",
+    "eval-import": "eval_import",
+    "import-plan": "import_plan",
+}
 
 
 def _local_secret_key() -> str:

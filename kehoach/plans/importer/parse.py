@@ -1,0 +1,55 @@
+"""Document -> draft plan: the JSON format of shared/plans/README.md, plus source lines.
+
+Each part is read by its own module; this only puts the parts together, so the review screen,
+`kehoach import-plan --json` and `kehoach eval-import` all see the same draft.
+"""
+
+from typing import Any
+
+from .document import Document
+from .tasks import parse_tasks
+
+# The header, targets and reporting readers are being written in parallel; until they land the
+# draft leaves those parts empty. TODO: plain imports once header/targets/reporting exist.
+try:
+    from .header import parse_header
+except ImportError:  # pragma: no cover
+
+    def parse_header(doc: Document) -> dict[str, Any]:
+        return {}
+
+
+try:
+    from .targets import parse_targets
+except ImportError:  # pragma: no cover
+
+    def parse_targets(doc: Document) -> list[dict[str, Any]]:
+        return []
+
+
+try:
+    from .reporting import parse_reporting
+except ImportError:  # pragma: no cover
+
+    def parse_reporting(doc: Document) -> list[dict[str, Any]]:
+        return []
+
+
+def parse_document(doc: Document) -> dict[str, Any]:
+    """The draft of one plan document; every item carries the `source_line` it was read from."""
+    header = parse_header(doc)
+    year = header.get("year")
+    draft: dict[str, Any] = {
+        "title": header.get("title"),
+        "issuer": header.get("issuer"),
+        "number": header.get("number"),
+        "date": header.get("date"),
+        "year": year,
+    }
+    for optional in ("period", "implements"):
+        if header.get(optional):
+            draft[optional] = header[optional]
+    draft["targets"] = parse_targets(doc)
+    draft["tasks"] = parse_tasks(doc, year=year if isinstance(year, int) else None)
+    draft["reporting"] = parse_reporting(doc)
+    return draft
