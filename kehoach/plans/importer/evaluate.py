@@ -22,6 +22,7 @@ from typing import Any
 from kehoach.lib.vntext import search_key
 
 from .document import Document
+from .extract import extract
 from .parse import parse_document
 
 FIELDS = (
@@ -236,15 +237,8 @@ def score_draft(draft: dict[str, Any], label: dict[str, Any], *, name: str = "")
 
 
 def read_document(path: Path) -> Document:
-    """A document file through the importer's extraction (plain text read directly until it lands)."""
-    data = path.read_bytes()
-    try:
-        from .extract import extract
-    except ImportError:  # pragma: no cover - TODO: plain import once extract.py lands
-        return Document.from_text(
-            data.decode("utf-8"), name=path.name, kind=path.suffix.lstrip(".")
-        )
-    return extract(data, path.name)
+    """A document file through the importer's own extraction, as an upload would be read."""
+    return extract(path.read_bytes(), path.name)
 
 
 def pair_files(docs_dir: Path, labels_dir: Path) -> list[tuple[Path, Path]]:
@@ -315,9 +309,8 @@ def format_table(results: Sequence[DocumentResult]) -> str:
         lines.append(f"{'field':<10} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}")
         for name in FIELDS:
             s = result.scores[name]
-            lines.append(
-                f"{name:<10} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.tp:5d} {s.fp:5d} {s.fn:5d}"
-            )
+            figures = f"{s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}"
+            lines.append(f"{name:<10} {figures} {s.tp:5d} {s.fp:5d} {s.fn:5d}")
         lines.append("")
     width = max([len(r.name) for r in results] + [7])
     lines.append("F1 " + " " * (width - 2) + " ".join(f"{name[:7]:>7}" for name in FIELDS))

@@ -99,11 +99,11 @@ def _rows_of_flattened(cells: list[tuple[str, int] | None]) -> list[tuple[tuple[
     # A row cut short by an empty cell joins the fragment that follows it, when that fits.
     merged: list[list[tuple[str, int]]] = []
     for row in rows:
-        if merged and 1 < len(merged[-1]) < width and len(merged[-1]) + len(row) <= width:
-            if len(row) > 1 or len(merged[-1]) + 1 == width:
-                gap = width - len(merged[-1]) - len(row)
-                merged[-1].extend([("", row[0][1])] * gap + row)
-                continue
+        short = merged and 1 < len(merged[-1]) < width and len(merged[-1]) + len(row) <= width
+        if short and (len(row) > 1 or len(merged[-1]) + 1 == width):
+            gap = width - len(merged[-1]) - len(row)
+            merged[-1].extend([("", row[0][1])] * gap + row)
+            continue
         merged.append(list(row))
     return [tuple(row) for row in merged]
 

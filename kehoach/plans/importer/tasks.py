@@ -18,13 +18,8 @@ from kehoach.lib.vntext import search_key
 
 from .document import Document
 from .sections import Section, Table, tables, top_sections
-from .units import begins_unit, clean_unit, split_units
-
-try:
-    from .times import find_window, parse_time
-except ImportError:  # pragma: no cover - TODO: plain import once times.py has landed everywhere
-    find_window = None  # type: ignore[assignment]
-    parse_time = None  # type: ignore[assignment]
+from .times import find_window, parse_time
+from .units import begins_unit, split_units
 
 # ---------------------------------------------------------------------------------------------
 # Lines -> paragraphs
@@ -89,10 +84,15 @@ def _starts_paragraph(plain: str) -> bool:
     )
 
 
+def _continues(before: str, line: str) -> bool:
+    return line[:1].islower() and not _starts_paragraph(line) and not re.search(r"[.:;!?]$", before)
+
+
 def paragraphs(doc: Document, start: int, end: int, skip: set[int]) -> list[Para]:
     """Paragraphs of lines [start, end): a blank line, a bullet, a number or a label starts one."""
     paras: list[Para] = []
     current: Para | None = None
+    gap_after: Para | None = None  # the paragraph a blank line has just ended
     previous_raw = ""
     for index in range(start, end):
         if index in skip:
@@ -101,9 +101,18 @@ def paragraphs(doc: Document, start: int, end: int, skip: set[int]) -> list[Para
         raw = doc.lines[index].text
         plain = strip_markup(raw)
         if not plain:
+            if current is not None:
+                gap_after = current
             current = None
             previous_raw = ""
             continue
+        if current is None and gap_after is not None and _continues(gap_after.text, plain):
+            # "các cơ quan, đơn vị, địa phương\n\nliên quan.": a blank line inside a sentence.
+            current = gap_after
+            previous_raw = raw
+            current.text = f"{current.text} {plain}"
+            continue
+        gap_after = None
         if current is not None and previous_raw.count("**") % 2 == 1:
             starts = False  # inside a bold run broken across lines: "**1. Về\nnguồn lực**"
         else:
@@ -142,10 +151,16 @@ def _split_fields(text: str) -> list[str]:
     return [part for part in _FIELD_INSIDE.split(text) if part.strip()]
 
 
+_TIME_PROSE = re.compile(r"^[Tt]hời\s+gian\s+thực\s+hiện\s+(?P<value>[a-zà-ỹđ(].*)$")
+
+
 def _field(text: str, line: int, level: int) -> list[Entry] | None:
     if not _FIELD_START.match(text):
+        if prose := _TIME_PROSE.match(text):
+            # "Thời gian thực hiện sau khi Chiến lược … được ban hành." with no colon.
+            return [Entry("field", prose.group("value"), line, level=level, name="time")]
         return None
-    entries = []
+    entries: list[Entry] = []
     for part in _split_fields(text):
         match = _FIELD_START.match(part)
         if not match:
@@ -259,18 +274,29 @@ def _cut_work(text: str) -> str:
 
 
 def implementers(text: str) -> tuple[list[str], list[str]]:
-    """Lead and support from "Cơ quan thực hiện: …": "X chủ trì, phối hợp với Y" or all lead."""
+    """Lead and support from "Cơ quan thực hiện: …": "X chủ trì, phối hợp với Y" or all lead.
+
+    Clauses after ";" that name other units ("…; Sở Tư pháp và … chủ động tổ chức triển khai")
+    add their units to the lead, as "Cơ quan thực hiện" lists implementers.
+    """
     text = re.sub(r"[\s.;:]+$", "", text.strip())
-    if match := _CHU_TRI.match(text):
-        support = match.group("support") or ""
-        return split_units(match.group("lead")), split_units(_cut_work(support))
-    return split_units(_cut_work(text) or text), []
+    if not _CHU_TRI.match(text):
+        return split_units(_cut_work(text) or text), []
+    lead: list[str] = []
+    support: list[str] = []
+    for clause in re.split(r"\s*;\s*", text):
+        if match := _CHU_TRI.match(clause):
+            lead += split_units(match.group("lead"))
+            support += split_units(_cut_work(match.group("support") or ""))
+        elif begins_unit(clause):
+            lead += split_units(_cut_work(clause))
+    return _unique(lead), _unique(support)
 
 
 def _time_fields(wording: str | None, year: int | None) -> dict[str, Any]:
     fields: dict[str, Any] = {"time": wording, "start": None, "end": None}
     fields.update({"recurring": False, "recurrence": "none"})
-    if wording and parse_time is not None:
+    if wording:
         fields.update(parse_time(wording, year=year).as_dict())
     return fields
 
@@ -296,13 +322,18 @@ def _is_generic(title: str) -> bool:
 class Block:
     heading: Entry | None
     entries: list[Entry] = field(default_factory=list)
+    parents: list[Entry] = field(default_factory=list)  # enclosing headings, outermost first
 
 
 def _blocks(items: list[Entry]) -> list[Block]:
     blocks = [Block(heading=None)]
+    stack: list[Entry] = []
     for entry in items:
         if entry.kind == "heading":
-            blocks.append(Block(heading=entry))
+            while stack and stack[-1].level >= entry.level:
+                stack.pop()
+            blocks.append(Block(heading=entry, parents=list(stack)))
+            stack.append(entry)
         else:
             blocks[-1].entries.append(entry)
     return blocks
@@ -382,7 +413,7 @@ def _task(
     time = re.sub(r"[\s.;]+$", "", time).strip() if time else None
     task: dict[str, Any] = {"title": title, "lead": lead, "support": support}
     task.update(_time_fields(time or None, year))
-    if not time and find_window is not None:
+    if not time:
         # A date window inside the task text: "(từ ngày 15/11 đến ngày 15/12)".
         window = find_window(title, year=year)
         if window is not None:
@@ -422,7 +453,22 @@ def _block_tasks(block: Block, year: int | None) -> list[dict[str, Any]]:
         else:
             continue
         for title, line in titles:
-            tasks.append(_task(title, lead, support, time, year, line, details=details))
+            task = _task(title, lead, support, time, year, line, details=details)
+            task["_path"] = [clean_title(p.text) for p in block.parents]
+            leader = _field_text(run, "leader")
+            if leader:
+                task["leader"] = re.sub(r"[\s.;]+$", "", leader)
+            tasks.append(task)
+    return tasks
+
+
+def _disambiguate(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Repeated leaf titles (3.1 a/b, 3.2 a/b) become "parent — sub-parent — leaf"."""
+    keys = [search_key(t["title"]) for t in tasks]
+    for task, key in zip(tasks, keys, strict=True):
+        path = task.pop("_path", [])
+        if keys.count(key) > 1 and path:
+            task["title"] = " — ".join([*path, task["title"]])
     return tasks
 
 
@@ -433,7 +479,7 @@ def field_tasks(
     tasks = []
     for block in _blocks(items):
         tasks += _block_tasks(block, year)
-    return tasks
+    return _disambiguate(tasks)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -449,6 +495,13 @@ def _column(header: list[str], *wanted: str, avoid: tuple[str, ...] = ()) -> int
     return None
 
 
+def _is_subheader(row: list[str]) -> bool:
+    keys = [search_key(strip_markup(cell)) for cell in row]
+    return any(k.startswith(("chu tri", "phoi hop")) for k in keys) and not any(
+        re.fullmatch(r"\d+", k) for k in keys
+    )
+
+
 def _cell(row: list[str], index: int | None) -> str:
     if index is None or index >= len(row):
         return ""
@@ -459,6 +512,11 @@ def table_tasks(table: Table, year: int | None) -> list[dict[str, Any]]:
     rows = table.texts()
     tasks: list[dict[str, Any]] = []
     for position, header in enumerate(rows):
+        following = rows[position + 1] if position + 1 < len(rows) else []
+        if _is_subheader(following) and len(following) == len(header):
+            # "Cơ quan thực hiện" over "Chủ trì | Phối hợp": read the two rows as one header.
+            header = [f"{a} {b}" for a, b in zip(header, following, strict=True)]
+            position += 1
         title_col = _column(
             header, "ten nhiem vu", "nhiem vu", "noi dung", "cong viec", "hoat dong", "ten"
         )
@@ -515,39 +573,81 @@ def _line_number(index_plus_one: int) -> int:
 # Per-unit duties under "Tổ chức thực hiện"
 
 _REPORT_ONLY = re.compile(r"^(dinh ky |hang nam |hang thang )*(tong hop,? )?bao cao\b")
+_CLOSING = re.compile(
+    r"^(tren day la|trong qua trinh (to chuc )?(trien khai )?thuc hien|noi nhan|tm\.|kt\.|t/m)"
+)
+_PERSON = re.compile(r"^(?:Ông|Bà|Đồng\s+chí|Đ/c)\.?\s+(?P<name>[A-ZÀ-ỸĐ][^\-–:,(]*)")
+_GIAO = re.compile(
+    r"^Giao\s+(?P<unit>.+?)\s+(?:chủ\s+trì|triển\s+khai|thực\s+hiện|tham\s+mưu)\b", re.I
+)
+_CHU_TRI_BULLET = re.compile(r"^chủ\s+trì,?\s+phối\s+hợp\s+(?:với\s+)?(?P<support>.+)$", re.I)
+
+
+@dataclass
+class _Duty:
+    lead: list[str]
+    support: list[str]
+
+
+def _duty_owner(text: str) -> _Duty | None:
+    """Who the bullets below a heading or sentence belong to, if it names a unit or a person."""
+    text = re.sub(r"^đề\s+nghị\s*:?\s*", "", text.strip(), flags=re.I)
+    head = re.sub(r"[\s.;:]+$", "", text.partition(":")[0] if ":" in text[:150] else text)
+    if person := _PERSON.match(head):
+        return _Duty([re.sub(r"\s+$", "", person.group("name"))], [])
+    if giao := _GIAO.match(head):
+        return _Duty(split_units(giao.group("unit")), [])
+    if (match := _CHU_TRI.match(head)) and begins_unit(match.group("lead")):
+        return _Duty(*implementers(head))
+    if begins_unit(head):
+        if len(head.split()) <= 15:
+            return _Duty(split_units(head), [])
+        unit = leading_unit(head)
+        return _Duty([unit], []) if unit else None
+    return None
 
 
 def duty_tasks(
     doc: Document, section: Section, skip: set[int], year: int | None
 ) -> list[dict[str, Any]]:
+    """Per-unit duties: each bullet under a unit heading, and each "X chủ trì, phối hợp với Y …"."""
     items = entries(paragraphs(doc, section.start + 1, section.end, skip))
     tasks: list[dict[str, Any]] = []
-    unit: str | None = None
+    owner: _Duty | None = None
+    owner_level = 0
     for entry in items:
-        if entry.kind == "heading" and entry.level < 10:
-            head, _, rest = entry.text.partition(":")
-            unit = leading_unit(head) if begins_unit(re.sub(r"^Đề nghị:?\s*", "", head)) else None
-            if unit is not None:
-                unit = clean_unit(head) if len(head) < 120 else unit
-                if rest.strip():
-                    tasks += _duty(rest, unit, entry.line, year)
+        text = re.sub(r"^đề\s+nghị\s*:\s*", "Đề nghị ", entry.text, flags=re.I)
+        if _CLOSING.match(search_key(text)):
+            break  # "Trên đây là Kế hoạch …", "Nơi nhận:": the duties are over
+        if entry.kind == "field":
             continue
-        text = entry.text
-        if match := _CHU_TRI.match(re.sub(r"[\s.;:]+$", "", text)):
-            lead_text = match.group("lead")
-            if begins_unit(lead_text) and len(lead_text) < 150:
-                lead, support = implementers(text)
-                tasks.append(_task(text, lead, support, None, year, entry.line))
-                continue
-        if unit is not None and entry.kind in ("text", "heading"):
-            tasks += _duty(text, unit, entry.line, year)
+        is_heading = entry.kind == "heading" or (entry.level == 30 and text.rstrip().endswith(":"))
+        if is_heading and (new_owner := _duty_owner(text)) is not None:
+            owner, owner_level = new_owner, entry.level
+            head, _, rest = re.sub(r"^Đề nghị\s+", "", text).partition(":")
+            if rest.strip() and len(head) < 150:
+                tasks += _duty(rest, owner, entry.line, year)  # "1. Phòng X: Là đầu mối …"
+            continue
+        if entry.kind == "heading" and entry.level <= owner_level:
+            owner = None  # a heading of the same rank that names no unit ends the unit's part
+        chu_tri = _CHU_TRI.match(re.sub(r"[\s.;:]+$", "", text))
+        if chu_tri and begins_unit(chu_tri.group("lead")) and len(chu_tri.group("lead")) < 150:
+            lead, support = implementers(text)
+            tasks.append(_task(text, lead, support, None, year, entry.line))
+            continue
+        if owner is not None:
+            tasks += _duty(text, owner, entry.line, year)
     return tasks
 
 
-def _duty(text: str, unit: str, line: int, year: int | None) -> list[dict[str, Any]]:
+def _duty(text: str, owner: _Duty, line: int, year: int | None) -> list[dict[str, Any]]:
     if _REPORT_ONLY.match(search_key(text)):
         return []  # "báo cáo …" goes into reporting
-    return [_task(text, split_units(unit) or [unit], [], None, year, line)]
+    support = list(owner.support)
+    if match := _CHU_TRI_BULLET.match(re.sub(r"[\s.;:]+$", "", text.strip())):
+        # "Chủ trì, phối hợp với Sở Tư pháp tham mưu …" under a unit heading.
+        support += split_units(_cut_work(match.group("support")))
+    return [_task(text, list(owner.lead), _unique(support), None, year, line)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -576,7 +676,12 @@ def parse_tasks(doc: Document, *, year: int | None) -> list[dict[str, Any]]:
     tasks = [task for r in ranges for task in field_tasks(doc, r, skip, year)]
     if tasks:
         return tasks
-    for section in sections:
-        if "to chuc thuc hien" in section.key():
-            return duty_tasks(doc, section, skip, year)
+    # No task section gave tasks: the duties assigned to units are the tasks ("PHÂN CÔNG NHIỆM
+    # VỤ" first, else "TỔ CHỨC THỰC HIỆN").
+    for wanted in ("phan cong", "to chuc thuc hien"):
+        for section in sections:
+            if wanted in section.key():
+                duties = duty_tasks(doc, section, skip, year)
+                if duties:
+                    return duties
     return []
