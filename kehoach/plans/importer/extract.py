@@ -15,10 +15,11 @@ import io
 import os
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any, BinaryIO, Protocol
+from collections.abc import Callable, Iterable
+from typing import Any, BinaryIO
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -95,16 +96,7 @@ def extract_file(path: str | os.PathLike[str]) -> Document:
     return extract(data, filename)
 
 
-class Upload(Protocol):
-    """What extract_upload needs of Django's UploadedFile."""
-
-    name: str | None
-    size: int | None
-
-    def chunks(self, chunk_size: int | None = ...) -> Iterator[bytes]: ...
-
-
-def extract_upload(upload: Upload) -> Document:
+def extract_upload(upload: UploadedFile) -> Document:
     """The Document of an uploaded file; its declared size is checked before any byte is read."""
     filename = upload.name or ""
     _kind(filename)
@@ -346,6 +338,7 @@ def _with_bold(segments: list[tuple[str, bool]]) -> str:
 
 _PAGE_LABEL = re.compile(r"^\s*(?:trang|page)\s+\d{1,4}(?:\s*(?:/|của|of)\s*\d{1,4})?\s*$", re.I)
 _PAGE_NUMBER = re.compile(r"^\s*[-–—]?\s*(\d{1,4})\s*[-–—]?\s*$")
+_COLUMN_GAP = re.compile(r"\s{4,}")  # between the two header columns, or table columns
 _MIN_PDF_LETTERS = 40  # fewer letters than this on all pages: a scan with at most a stamp
 
 
@@ -371,7 +364,7 @@ def _pdf_text(data: bytes) -> str:
                         "the Word file, and try again."
                     )
                 )
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_page_text(page) for page in reader.pages]
     except ImportFileError:
         raise
     except Exception as error:  # pypdf raises many types on damaged files
@@ -390,11 +383,29 @@ def _pdf_text(data: bytes) -> str:
     return text
 
 
+def _page_text(page: Any) -> str:
+    # Layout mode places glyphs by position: the plain mode splits Vietnamese words where a
+    # PDF positions each accented glyph separately ("Ủ Y BAN", "huy ệ n").
+    try:
+        text = page.extract_text(extraction_mode="layout", layout_mode_space_vertically=False)
+    except Exception:  # layout mode is stricter about fonts than the plain mode
+        text = page.extract_text()
+    return str(text or "")
+
+
+def _layout_line(line: str) -> str:
+    """A laid-out line without its indentation; side-by-side columns become a pipe row."""
+    columns = _COLUMN_GAP.split(line.strip())
+    if len(columns) > 1:
+        return "| " + " | ".join(columns) + " |"
+    return columns[0]
+
+
 def _page_lines(page: str, number: int) -> list[str]:
     """A page's lines without its page number: "Trang 2/9" anywhere, a bare "2" or "- 2 -" only
     as the first or last line and only when it is this page's number (a bare number elsewhere
     is a table cell, the "TT" column of a flattened table)."""
-    lines = [line.rstrip() for line in page.replace("\r\n", "\n").split("\n")]
+    lines = [_layout_line(line) for line in page.replace("\r\n", "\n").split("\n")]
     lines = [line for line in lines if not _PAGE_LABEL.match(line)]
     filled = [index for index, line in enumerate(lines) if line.strip()]
     for index in {filled[0], filled[-1]} if filled else set():
