@@ -96,7 +96,10 @@ def extract_file(path: str | os.PathLike[str]) -> Document:
     return extract(data, filename)
 
 
-def extract_upload(upload: UploadedFile) -> Document:
+Upload = UploadedFile  # what extract_upload reads: Django's uploaded file (name, size, chunks)
+
+
+def extract_upload(upload: Upload) -> Document:
     """The Document of an uploaded file; its declared size is checked before any byte is read."""
     filename = upload.name or ""
     _kind(filename)
