@@ -332,6 +332,14 @@ class ImportDraft(models.Model):
     issuer = models.ForeignKey(
         Unit, verbose_name=_("issuing unit"), on_delete=models.CASCADE, related_name="+"
     )
+    replace = models.ForeignKey(
+        Plan,
+        verbose_name=_("plan to update"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"))
 

@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
@@ -25,6 +26,7 @@ from .models import (
     Assignment,
     AssignmentRole,
     Convention,
+    ImportDraft,
     Plan,
     Recurrence,
     ReportingDuty,
@@ -787,3 +789,42 @@ def plan_reimport(
                 text=item["text"],
             )
     return PlanReimport(plan=plan, kept=kept, **counts)
+
+
+# --- Import drafts: what the importer read, kept until staff confirm it -------------------------
+
+
+@transaction.atomic
+def import_draft_create(
+    *,
+    by: User,
+    file_name: str,
+    kind: str,
+    source_text: str,
+    data: Mapping[str, Any],
+    issuer: Unit,
+    lifetime: dt.timedelta,
+) -> ImportDraft:
+    """Keep a read document for review; expired drafts are cleared on the way."""
+    now = timezone.now()
+    ImportDraft.objects.filter(expires_at__lte=now).delete()
+    return ImportDraft.objects.create(
+        uploaded_by=by,
+        file_name=file_name[:255],
+        kind=kind,
+        source_text=source_text,
+        data=dict(data),
+        issuer=issuer,
+        expires_at=now + lifetime,
+    )
+
+
+def import_draft_update(
+    *, draft: ImportDraft, data: Mapping[str, Any], issuer: Unit, replace: Plan | None
+) -> ImportDraft:
+    """Store the corrections made on the review page."""
+    draft.data = dict(data)
+    draft.issuer = issuer
+    draft.replace = replace
+    draft.save(update_fields=["data", "issuer", "replace"])
+    return draft

@@ -24,7 +24,7 @@ from kehoach.accounts import access
 from kehoach.lib.vndates import date_short
 from kehoach.units.models import Unit
 
-from . import selectors, services
+from . import importing, selectors, services
 from .forms import TaskFilterForm, TaskForm, TaskStatusForm
 from .models import (
     Assignment,
@@ -164,6 +164,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             "query": query,
             "year": int(year) if year.isdigit() else None,
             "years": years,
+            "can_import": importing.manages_some_unit(request.user),
         },
     )
 
