@@ -8,17 +8,9 @@ from typing import Any
 
 from .document import Document
 from .header import parse_header
+from .reporting import parse_reporting
 from .targets import parse_targets
 from .tasks import parse_tasks
-
-# The reporting reader is being written in parallel; until it lands the draft has no reporting.
-# TODO: a plain import once reporting.py exists.
-try:
-    from .reporting import parse_reporting  # type: ignore[import-not-found,unused-ignore]
-except ImportError:  # pragma: no cover
-
-    def parse_reporting(doc: Document) -> list[dict[str, Any]]:
-        return []
 
 
 def parse_document(doc: Document) -> dict[str, Any]:

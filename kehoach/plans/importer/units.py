@@ -73,9 +73,12 @@ _HEADS = (
     "mobifone",
     "dien luc",
     "cong doan",
+    "thanh tra",
+    "vien kiem sat",
+    "ban chi dao",
 )
 # Lower-case words that start a new unit even in lower case ("…, báo, đài và các đơn vị …").
-_LOWER_STARTS = ("cac", "nhung", "moi", "bao", "ubnd", "uy ban", "nha cung cap", "nha dau tu")
+_LOWER_STARTS = ("cac", "bao", "ubnd", "uy ban", "nha cung cap", "nha dau tu")
 _TRAILING = re.compile(r"[\s.;,:]+$")
 _LEADING = re.compile(r"^(?:[-+•·*]\s*)+")
 _DE_NGHI = re.compile(r"^đề\s+nghị\s*:?\s*", re.IGNORECASE)
@@ -93,7 +96,7 @@ def begins_unit(fragment: str) -> bool:
         return False
     key = re.sub(r"[^\w&-]+", " ", search_key(fragment)).strip()
     if fragment[0].isupper() or fragment[0].isdigit():
-        return _starts_with(key, _HEADS) or _starts_with(key, _LOWER_STARTS)
+        return _starts_with(key, _HEADS) or _starts_with(key, ("cac",))
     return _starts_with(key, _LOWER_STARTS)
 
 
