@@ -151,7 +151,9 @@ def table_lines(doc: Document) -> set[int]:
 
 
 def _appendix_title(text: str) -> bool:
-    key = search_key(text)
+    if text[:1] not in "PpDd":
+        return False  # most lines: no need for the (slow) key
+    key = search_key(text[:60])
     if not _APPENDIX.match(key):
         return False
     if _is_upper(text[:20]):
