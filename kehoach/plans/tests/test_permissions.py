@@ -7,12 +7,14 @@ task only where their own unit is named as its lead. Invisible objects answer 40
 read-only ones 403.
 """
 
+import re
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from kehoach.plans.models import Assignment, Task, TaskEvent
+from kehoach.plans.models import Assignment, ImportDraft, Plan, Task, TaskEvent
+from kehoach.plans.tests.test_import_views import SEED, make_import_draft, review_post, upload
 from kehoach.testing import KehoachTestCase
 
 COVERED_URL_NAMES: set[str] = {
@@ -26,6 +28,11 @@ COVERED_URL_NAMES: set[str] = {
     "plans:task_create",
     "plans:task_edit",
     "plans:task_status",
+    "plans:import",
+    "plans:import_review",
+    "plans:import_units",
+    "plans:import_confirm",
+    "plans:import_discard",
 }
 
 # Pages that read a plan (argument: the plan) or a task (argument: the task); GET only.
@@ -33,6 +40,16 @@ PLAN_READS = ["plans:home", "plans:document", "plans:tasks", "plans:tasks_csv", 
 TASK_READS = ["plans:task"]
 # Writes: (name, what the argument is).
 WRITES = [("plans:task_create", "plan"), ("plans:task_edit", "task"), ("plans:task_status", "task")]
+
+# The importer (argument: a draft issued by the plan's issuer, one per request, since confirming
+# and discarding use it up). "plans:import" itself takes no argument: managers only.
+IMPORT_PAGES = [
+    ("plans:import_review", "get"),
+    ("plans:import_review", "post"),
+    ("plans:import_units", "get"),
+    ("plans:import_confirm", "post"),
+    ("plans:import_discard", "post"),
+]
 
 VALID_TASK = {"title": "Tổ chức tọa đàm về quyền trẻ em", "recurrence": "none"}
 VALID_STATUS = {"status": "in_progress", "note": "Đã triển khai"}
@@ -44,6 +61,8 @@ def snapshot() -> list[Any]:
         list(Task.objects.order_by("pk").values()),
         list(Assignment.objects.order_by("pk").values()),
         list(TaskEvent.objects.order_by("pk").values()),
+        list(Plan.objects.order_by("pk").values()),
+        list(ImportDraft.objects.order_by("pk").values()),
     ]
 
 
@@ -51,7 +70,15 @@ class PermissionTestCase(KehoachTestCase):
     def url(self, name: str, obj: Any = None) -> str:
         return reverse(name, args=[obj.pk] if obj is not None else [])
 
-    def post_data(self, name: str) -> dict[str, str]:
+    def post_data(self, name: str, url: str = "", method: str = "post") -> Any:
+        if name == "plans:import" and method == "post":
+            return {"file": upload("ke-hoach.md", SEED.read_bytes())}
+        if name in {"plans:import_review", "plans:import_confirm"}:
+            found = re.search(r"/import/(\d+)/", url)
+            assert found, url
+            return review_post(ImportDraft.objects.get(pk=found.group(1)))
+        if name == "plans:import_units":
+            return {"tasks-0-lead": "Phòng VH&TT"}
         return VALID_STATUS if name == "plans:task_status" else VALID_TASK
 
     def every_request(self, plan: Any, task: Any) -> list[tuple[str, str, str]]:
@@ -64,17 +91,23 @@ class PermissionTestCase(KehoachTestCase):
             if name != "plans:task_status":
                 requests.append((name, "get", url))
             requests.append((name, "post", url))
+        requests += [("plans:import", "get", self.url("plans:import"))]
+        requests += [("plans:import", "post", self.url("plans:import"))]
+        for name, method in IMPORT_PAGES:
+            draft = make_import_draft(by=self.manager, issuer=plan.issuer)
+            requests.append((name, method, self.url(name, draft)))
         return requests
 
     def assert_turned_away(self, user: User | None, plan: Any, task: Any, status: int) -> None:
         if user:
             self.login(user)
+        requests = self.every_request(plan, task)
         before = snapshot()
-        for name, method, url in self.every_request(plan, task):
-            if name == "plans:list":
-                continue
+        for name, method, url in requests:
+            if name in {"plans:list", "plans:import"}:
+                continue  # not about this plan; the upload page is checked by role below
             with self.subTest(name=name, method=method):
-                response = getattr(self.client, method)(url, self.post_data(name))
+                response = getattr(self.client, method)(url, self.post_data(name, url, method))
                 assert response.status_code == status, (name, method, response.status_code)
         assert snapshot() == before
 
@@ -82,10 +115,11 @@ class PermissionTestCase(KehoachTestCase):
 class AnonymousTest(PermissionTestCase):
     def test_it_is_sent_to_sign_in_everywhere(self):
         login = reverse("accounts:login")
+        requests = self.every_request(self.district_plan, self.office_task)
         before = snapshot()
-        for name, method, url in self.every_request(self.district_plan, self.office_task):
+        for name, method, url in requests:
             with self.subTest(name=name, method=method):
-                response = getattr(self.client, method)(url, self.post_data(name))
+                response = getattr(self.client, method)(url, self.post_data(name, url, method))
                 assert response.status_code == 302
                 assert response["Location"].startswith(login)
         assert snapshot() == before
@@ -98,6 +132,14 @@ class AnonymousTest(PermissionTestCase):
 
 
 class OutsiderTest(PermissionTestCase):
+    def test_it_may_not_import_plans(self):
+        self.login(self.outsider)
+        before = snapshot()
+        assert self.client.get(self.url("plans:import")).status_code == 403
+        response = self.client.post(self.url("plans:import"), self.post_data("plans:import"))
+        assert response.status_code == 403
+        assert snapshot() == before
+
     def test_the_district_plan_does_not_exist_for_another_district(self):
         self.assert_turned_away(self.outsider, self.district_plan, self.office_task, 404)
 
@@ -156,6 +198,20 @@ class CommuneStaffOnTheDistrictPlanTest(PermissionTestCase):
             assert response.status_code == 403
         assert snapshot() == before
 
+    def test_it_may_see_that_the_district_imports_but_not_import(self):
+        # A draft of the district's plan is visible from below, like the plan: 403, not 404.
+        requests = [
+            (name, method, url)
+            for name, method, url in self.every_request(self.district_plan, self.office_task)
+            if name.startswith("plans:import")
+        ]
+        before = snapshot()
+        for name, method, url in requests:
+            with self.subTest(name=name, method=method):
+                response = getattr(self.client, method)(url, self.post_data(name, url, method))
+                assert response.status_code == 403, (name, method, response.status_code)
+        assert snapshot() == before
+
     def test_a_get_on_the_status_url_is_not_allowed(self):
         response = self.client.get(self.url("plans:task_status", self.commune_task))
         assert response.status_code == 405
@@ -192,7 +248,7 @@ class ManagerAndAdminTest(PermissionTestCase):
         self.login(user)
         for name, method, url in self.every_request(self.district_plan, self.office_task):
             with self.subTest(user=user.username, name=name, method=method):
-                response = getattr(self.client, method)(url, self.post_data(name))
+                response = getattr(self.client, method)(url, self.post_data(name, url, method))
                 expected = 302 if method == "post" else 200
                 assert response.status_code == expected, (name, method, response.status_code)
         self.office_task.refresh_from_db()
