@@ -11,10 +11,15 @@ import docx
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import SimpleTestCase, override_settings
 from docx.enum.text import WD_BREAK
-from pypdf import PdfReader, PdfWriter
 
 from kehoach.plans.importer.errors import ImportFileError
-from kehoach.plans.importer.extract import extract, extract_file, extract_upload
+from kehoach.plans.importer.extract import (
+    _join_hyphenated,
+    _page_lines,
+    extract,
+    extract_file,
+    extract_upload,
+)
 
 DATA = Path(__file__).parent / "data" / "importer"
 DOCX_14 = DATA / "docs" / "14_laocai-sct-dean08-cong-nghiep.docx"
@@ -222,8 +227,8 @@ class ExtractPdfTests(SimpleTestCase):
         document = extract((FILES / "plan-text.pdf").read_bytes(), "plan-text.pdf")
         lines = [line.text for line in document.lines]
         self.assertEqual(document.kind, "pdf")
-        self.assertEqual(lines[0], "| UBND HUYỆN NÚI THÀNH | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT |")
-        self.assertIn("| Số: 3901/KH-UBND | Núi Thành, ngày 29 tháng 5 năm 2024 |", lines)
+        self.assertEqual(lines[:2], ["UBND HUYỆN NÚI THÀNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT"])
+        self.assertIn("Số: 3901/KH-UBND Núi Thành, ngày 29 tháng 5 năm 2024", lines)
         # the page-1 foot "1" and the page-2 head "- 2 -" are gone; page 2 follows page 1
         self.assertNotIn("1", lines)
         self.assertNotIn("- 2 -", lines)
@@ -237,6 +242,15 @@ class ExtractPdfTests(SimpleTestCase):
         text = extract((FILES / "plan-text.pdf").read_bytes(), "plan-text.pdf").text
         self.assertIn("Căn cứ Nghị định số 13/2023/NĐ-CP ngày 17/4/2023 của Chính phủ", text)
 
+    def test_it_drops_only_the_lines_that_are_this_pages_number(self):
+        page = "- 3 -\nTT\n3\nNội dung\n12\nTrang 3/9\n"
+        self.assertEqual(_page_lines(page, 3), ["TT", "3", "Nội dung", "12"])
+        self.assertEqual(_page_lines("12\nSở Tài chính\n4", 4), ["12", "Sở Tài chính"])
+        self.assertEqual(
+            _join_hyphenated(["giai đoạn 2026-", "2030 và", "Độc lập -", "Tự do"]),
+            ["giai đoạn 2026-2030 và", "Độc lập -", "Tự do"],
+        )
+
     def test_it_refuses_a_scan_without_a_text_layer(self):
         with self.assertRaisesMessage(
             ImportFileError,
@@ -245,22 +259,13 @@ class ExtractPdfTests(SimpleTestCase):
         ):
             extract((FILES / "plan-scan.pdf").read_bytes(), "plan-scan.pdf")
 
-    def encrypted(self, *, user_password: str) -> bytes:
-        writer = PdfWriter(clone_from=PdfReader(FILES / "plan-text.pdf"))
-        writer.encrypt(
-            user_password=user_password, owner_password="chu-so-huu", algorithm="RC4-128"
-        )
-        buffer = io.BytesIO()
-        writer.write(buffer)
-        return buffer.getvalue()
-
     def test_it_refuses_a_pdf_that_needs_a_password(self):
         with self.assertRaisesMessage(ImportFileError, "This PDF is protected by a password."):
-            extract(self.encrypted(user_password="mat-khau"), "ke-hoach.pdf")
+            extract((FILES / "plan-password.pdf").read_bytes(), "ke-hoach.pdf")
 
     def test_it_reads_a_pdf_encrypted_only_against_printing(self):
         # Official PDFs often carry an owner password only; they open without one.
-        text = extract(self.encrypted(user_password=""), "ke-hoach.pdf").text
+        text = extract((FILES / "plan-owner-only.pdf").read_bytes(), "ke-hoach.pdf").text
         self.assertIn("II. NHIỆM VỤ CỤ THỂ", text)
 
     def test_it_refuses_a_broken_pdf(self):
