@@ -16,7 +16,7 @@ import os
 import re
 import threading
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO
 
 from django.conf import settings
@@ -177,7 +177,7 @@ def _docx_text(data: bytes) -> str:
         document = docx.Document(io.BytesIO(data))
         bold_styles = _bold_styles(document)
         lines: list[str] = []
-        for block in document.iter_inner_content():
+        for block in _body_blocks(document.element.body, document):
             if isinstance(block, docx.table.Table):
                 lines.append("")
                 lines.extend(_table_rows(block))
@@ -189,6 +189,23 @@ def _docx_text(data: bytes) -> str:
     except Exception as error:  # python-docx raises many types on damaged packages
         raise _corrupt_docx() from error
     return "\n".join(lines)
+
+
+def _body_blocks(container: Any, parent: Any) -> Iterator[Any]:
+    """Paragraphs and tables in body order, including those inside block content controls
+    (w:sdt, used by templates for title blocks), which python-docx's iter_inner_content skips."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in container.iterchildren():
+        if child.tag == f"{_W}p":
+            yield Paragraph(child, parent)
+        elif child.tag == f"{_W}tbl":
+            yield Table(child, parent)
+        elif child.tag in (f"{_W}sdt", f"{_W}customXml"):
+            content = child.find(f"{_W}sdtContent") if child.tag == f"{_W}sdt" else child
+            if content is not None:
+                yield from _body_blocks(content, parent)
 
 
 def _corrupt_docx() -> ImportFileError:

@@ -11,6 +11,7 @@ import docx
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import SimpleTestCase, override_settings
 from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
 
 from kehoach.plans.importer.errors import ImportFileError
 from kehoach.plans.importer.extract import (
@@ -157,6 +158,21 @@ class ExtractDocxTests(SimpleTestCase):
                 "- Kinh phí: ngân sách huyện.",
             ],
         )
+
+    def test_it_reads_paragraphs_inside_content_controls_in_place(self):
+        def build(d):
+            d.add_paragraph("KẾ HOẠCH")
+            title = d.add_paragraph("Chuyển đổi số năm 2025")
+            d.add_paragraph("I. MỤC ĐÍCH, YÊU CẦU")
+            # a template's title block: <w:sdt><w:sdtContent><w:p>…</w:p></w:sdtContent></w:sdt>
+            sdt = OxmlElement("w:sdt")
+            content = OxmlElement("w:sdtContent")
+            sdt.append(content)
+            title._p.addprevious(sdt)
+            content.append(title._p)
+
+        lines = [line.text for line in extract(docx_bytes(build), "plan.docx").lines]
+        self.assertEqual(lines, ["KẾ HOẠCH", "Chuyển đổi số năm 2025", "I. MỤC ĐÍCH, YÊU CẦU"])
 
     def test_it_ignores_headers_and_footers(self):
         def build(d):
