@@ -533,6 +533,16 @@ def _short(text: str) -> str:
 # ---------------------------------------------------------------------------- entry point
 
 
+def _keep_other_sections(report: str, path: Path) -> str:
+    """Carry over the sections other benchmarks own (<!-- name --> … <!-- /name -->)."""
+    if not path.exists():
+        return report
+    old = path.read_text(encoding="utf-8")
+    blocks = re.finditer(r"<!-- ([\w-]+) -->.*?<!-- /\1 -->", old, re.S)
+    extra = [m.group(0) for m in blocks if m.group(0) not in report]
+    return report.rstrip("\n") + "".join("\n\n" + block for block in extra) + "\n"
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m bench.run",
@@ -572,7 +582,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     report = render_report(
         engines, command=command.strip(), requests=args.requests, warmup=args.warmup
     )
-    Path(args.output).write_text(report, encoding="utf-8")
+    Path(args.output).write_text(_keep_other_sections(report, Path(args.output)), encoding="utf-8")
     print(f"Wrote {args.output} in {time.perf_counter() - start:.0f} s")
 
 

@@ -150,6 +150,8 @@ if not DEBUG and _env_bool("KEHOACH_HTTPS", True):
 
 # Pagination size for lists in the web app and the API.
 KEHOACH_PAGE_SIZE = int(os.environ.get("KEHOACH_PAGE_SIZE", "25"))
+# Largest plan document the importer accepts (bytes); larger uploads are refused before reading.
+KEHOACH_IMPORT_MAX_BYTES = int(os.environ.get("KEHOACH_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 
 LOGGING = {
     "version": 1,
