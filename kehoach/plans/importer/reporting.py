@@ -24,7 +24,7 @@ _REPORT_VERB = re.compile(r"\b(?:báo cáo|sơ kết|tổng kết)\b(?!\s+(?:chu
 _NOT_DUTY = re.compile(r"khó khăn|vướng mắc|^Trên đây\b", re.IGNORECASE)
 # Verbs (in lower case, as in running text) that end the unit a sentence starts with.
 _SUBJECT_END = re.compile(
-    r"\s+(?:theo dõi|chủ trì|căn cứ|xây dựng|tổ chức|phối hợp|thực hiện|có trách nhiệm|"
+    r"(?<!,)\s+tổ chức\b|\s+(?:theo dõi|chủ trì|căn cứ|xây dựng|phối hợp|thực hiện|có trách nhiệm|"
     r"chịu trách nhiệm|triển khai|gửi|báo cáo|tham mưu|hướng dẫn|định kỳ|tổng hợp|là|chủ động|"
     r"trong phạm vi|trên cơ sở|khẩn trương|tiếp tục|rà soát|đôn đốc)\b|\s*[:(]"
 )
