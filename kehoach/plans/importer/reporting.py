@@ -122,14 +122,17 @@ def _dues(text: str) -> tuple[list[str], bool]:
     if not match:
         return [], False
     day, month_slash, month_word, more, monthly = match.groups()
+    if not 1 <= int(day) <= 31:
+        return [], False  # not a day: a garbled or OCR-broken number
     if monthly or re.match(r"\s*(?:hằng|hàng|mỗi)\s+tháng", text[match.end() :]):
         return [f"**-{int(day):02d}"], True
     month = month_slash or month_word
     if not month:
         return [], False
-    dues = [f"{int(month):02d}-{int(day):02d}"]
-    for extra_day, extra_month in re.findall(r"(\d{1,2})\s*/\s*(\d{1,2})", more or ""):
-        dues.append(f"{int(extra_month):02d}-{int(extra_day):02d}")
+    pairs = [(day, month), *re.findall(r"(\d{1,2})\s*/\s*(\d{1,2})", more or "")]
+    dues = [
+        f"{int(m):02d}-{int(d):02d}" for d, m in pairs if 1 <= int(d) <= 31 and 1 <= int(m) <= 12
+    ]
     return dues, False
 
 
