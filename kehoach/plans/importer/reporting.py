@@ -57,6 +57,11 @@ _VIA = re.compile(
 )
 
 
+_RECEIVER_TAIL = re.compile(
+    r"\s+(?:gửi\s+)?về\s+(?:" + _UNIT_START.pattern + r")[^,;()]*(?:\s+qua\s+[^,;()]*)?$"
+)
+
+
 def _plain(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"\*+", " ", text)).strip()
 
@@ -152,6 +157,8 @@ def _what(text: str) -> str:
     start = re.search(r"(?:tổng hợp,?\s+)?(?:các\s+)?(?:báo cáo|sơ kết|tổng kết)", text)
     if start and start.start() < len(text) // 2 + 40:
         text = text[start.start() :]
+    # "… về UBND huyện X qua Phòng Y" closing the duty names its receiver (to_whom), not what.
+    text = _RECEIVER_TAIL.sub("", text)
     return text.strip(" ,.;")
 
 
