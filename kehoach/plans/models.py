@@ -17,6 +17,8 @@ class Convention(models.Model):
     name_vi = models.CharField(_("Vietnamese name"), max_length=255)
     name_en = models.CharField(_("English name"), max_length=255)
     vn_year = models.PositiveSmallIntegerField(_("year Vietnam joined"), null=True, blank=True)
+    # Phrases that name the convention in plan texts, one per line ("quyền trẻ em").
+    keywords = models.TextField(_("keywords"), blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -26,6 +28,11 @@ class Convention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.abbr} — {self.name_vi}"
+
+    def is_named_in(self, text: str) -> bool:
+        """Whether the text names this convention (by a keyword, with or without marks)."""
+        key = search_key(text)
+        return any(search_key(k) in key for k in self.keywords.splitlines() if k.strip())
 
 
 class PlanStatus(models.TextChoices):

@@ -157,12 +157,17 @@ def plan_import(
             short_title=item.get("short_title") or item["text"][:160],
             text=item["text"],
         )
-        unknown = [a for a in item.get("conventions") or [] if a not in conventions]
-        if unknown:
-            raise ValidationError(
-                {"themes": _("Unknown convention: %(abbr)s.") % {"abbr": ", ".join(unknown)}}
-            )
-        theme.conventions.set([conventions[a] for a in item.get("conventions") or []])
+        if "conventions" in item:
+            unknown = [a for a in item["conventions"] or [] if a not in conventions]
+            if unknown:
+                raise ValidationError(
+                    {"themes": _("Unknown convention: %(abbr)s.") % {"abbr": ", ".join(unknown)}}
+                )
+            named = [conventions[a] for a in item["conventions"] or []]
+        else:
+            # A theme read from a document: tag it with the conventions its text names.
+            named = [c for c in conventions.values() if c.is_named_in(item["text"])]
+        theme.conventions.set(named)
         themes_by_number[theme.number] = theme
 
     for order, item in enumerate(data.get("targets") or []):
@@ -397,6 +402,7 @@ def conventions_load(*, items: Sequence[Mapping[str, Any]]) -> list[Convention]:
                 "name_vi": item["name_vi"],
                 "name_en": item["name_en"],
                 "vn_year": item.get("vn_year"),
+                "keywords": "\n".join(item.get("keywords", [])),
                 "order": order,
             },
         )

@@ -8,6 +8,7 @@ from typing import Any
 
 from .document import Document
 from .header import parse_header
+from .prose import parse_prose
 from .reporting import parse_reporting
 from .targets import parse_targets
 from .tasks import parse_tasks
@@ -27,6 +28,8 @@ def parse_document(doc: Document) -> dict[str, Any]:
     for optional in ("period", "implements"):
         if header.get(optional):
             draft[optional] = header[optional]
+    # Purposes, requirements, objective, themes, funding, unit duties: kept as the plan words them.
+    draft.update(parse_prose(doc))
     draft["targets"] = parse_targets(doc)
     draft["tasks"] = parse_tasks(doc, year=year if isinstance(year, int) else None)
     draft["reporting"] = parse_reporting(doc)

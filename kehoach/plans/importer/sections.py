@@ -35,6 +35,11 @@ class Section:
     title: str  # as written, cleaned of markup, joined when broken across lines
     start: int  # index into Document.lines of the heading line
     end: int  # index one past the last line of the section
+    heading_end: int = 0  # index one past the heading's own lines (a heading may be broken)
+
+    @property
+    def body_start(self) -> int:
+        return max(self.heading_end, self.start + 1)
 
     def key(self) -> str:
         return search_key(self.title)
@@ -169,7 +174,7 @@ def _only_blank(doc: Document, start: int, end: int) -> bool:
 def top_sections(doc: Document) -> list[Section]:
     """The Roman-numbered parts in order, plus appendices ("PHỤ LỤC"), each up to the next."""
     skip = table_lines(doc)
-    starts: list[tuple[int, str, str]] = []
+    starts: list[tuple[int, str, str, int]] = []
     lines = doc.lines
     for index, line in enumerate(lines):
         if index in skip or not line.text.strip():
@@ -193,18 +198,20 @@ def top_sections(doc: Document) -> list[Section]:
                 title = f"{title} {clean(nxt)}".strip()
                 following += 1
             if title and _is_upper(title[:40]):
-                starts.append((index, match.group(1), title))
+                starts.append((index, match.group(1), title, following))
         elif _appendix_title(text):
             previous = starts[-1] if starts else None
             if previous and previous[1] == "PL" and _only_blank(doc, previous[0] + 1, index):
                 # "PHỤ LỤC" then "DANH MỤC CÁC NHIỆM VỤ …" on the next line: one heading.
-                starts[-1] = (previous[0], "PL", f"{previous[2]} {text}")
+                starts[-1] = (previous[0], "PL", f"{previous[2]} {text}", index + 1)
             else:
-                starts.append((index, "PL", text))
+                starts.append((index, "PL", text, index + 1))
     sections = []
-    for position, (index, number, title) in enumerate(starts):
+    for position, (index, number, title, heading_end) in enumerate(starts):
         end = starts[position + 1][0] if position + 1 < len(starts) else len(doc.lines)
-        sections.append(Section(number=number, title=title, start=index, end=end))
+        sections.append(
+            Section(number=number, title=title, start=index, end=end, heading_end=heading_end)
+        )
     return sections
 
 

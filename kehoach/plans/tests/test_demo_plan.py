@@ -1,4 +1,5 @@
-"""The seed plan in the demo is complete: exported, it equals the hand-made label of the document.
+"""The seed plan in the demo, imported from its document, is complete: exported, it equals the
+hand-made label of the document.
 
 The label (tests/data/00_seed.label.json) is a copy of shared/plans/labels/00_seed.json.
 """
@@ -52,9 +53,11 @@ class DemoPlanExportTest(TestCase):
     def test_it_exports_the_reporting_duties_as_labelled(self):
         exported = self.export()["reporting"]
         fields = ("who", "what", "due", "period")
-        assert [{f: r[f] for f in fields} for r in exported] == [
-            {f: r[f] for f in fields} for r in LABEL["reporting"]
-        ]
+
+        def duties(items):  # in the document's order; the label lists them in another
+            return sorted([r[f] or "" for f in fields] for r in items)
+
+        assert duties(exported) == duties(LABEL["reporting"])
         assert {r["due"] for r in exported} >= {"06-30", "11-30"}
 
     def test_it_has_the_5_themes_and_the_7_conventions(self):
