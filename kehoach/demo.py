@@ -14,6 +14,8 @@ from django.db import transaction
 from kehoach.accounts.models import Role
 from kehoach.accounts.services import user_create_with_role
 from kehoach.people.services import person_create
+from kehoach.plans.importer.extract import extract
+from kehoach.plans.importer.parse import parse_document
 from kehoach.plans.models import Plan, TaskStatus
 from kehoach.plans.resolve import make_resolver
 from kehoach.plans.services import conventions_load, plan_import, task_set_status
@@ -22,8 +24,8 @@ from kehoach.units.services import units_load
 
 UNITS_FILE = Path(__file__).parent / "units" / "data" / "nui-thanh.json"
 PLANS_DIR = Path(__file__).parent / "plans" / "data"
-SEED_PLAN_JSON = PLANS_DIR / "plan-2024-nui-thanh.json"
-SEED_PLAN_TEXT = PLANS_DIR / "plan-2024-nui-thanh.md"
+SEED_PLAN_DOCUMENT = PLANS_DIR / "plan-2024-nui-thanh.md"
+SEED_PLAN_SUPPLEMENT = PLANS_DIR / "plan-2024-nui-thanh.supplement.json"
 DEMO_PASSWORD = "NuiThanh@2024"
 
 
@@ -78,6 +80,23 @@ def load_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def seed_plan_draft() -> tuple[dict[str, Any], str]:
+    """The seed plan read from its document by the importer, plus the small supplement of what
+    the document does not say (see the supplement's _source)."""
+    document = extract(SEED_PLAN_DOCUMENT.read_bytes(), SEED_PLAN_DOCUMENT.name)
+    draft = parse_document(document)
+    supplement = load_json(SEED_PLAN_SUPPLEMENT)
+    draft["period"] = supplement["period"]
+    draft["implements_number"] = supplement["implements_number"]
+    for theme in draft.get("themes", []):
+        theme["short_title"] = supplement["theme_short_titles"].get(
+            theme["number"], theme["short_title"]
+        )
+    for task in draft["tasks"]:
+        task["themes"] = supplement["task_themes"].get(task["title"], [])
+    return draft, document.text
+
+
 def seed_plan_exists() -> bool:
     return Plan.objects.filter(title__startswith="Triển khai thực hiện Đề án", year=2024).exists()
 
@@ -102,12 +121,13 @@ def demo_load() -> list[DemoLogin]:
         issuer=province,
     )
     district: Unit = units["nt"]
+    draft, source_text = seed_plan_draft()
     plan = plan_import(
-        data=load_json(SEED_PLAN_JSON),
+        data=draft,
         issuer=district,
         resolve_unit=make_resolver(issuer=district, on=dt.date(2024, 6, 1)),
-        source_text=SEED_PLAN_TEXT.read_text(encoding="utf-8"),
-        source_name=SEED_PLAN_TEXT.name,
+        source_text=source_text,
+        source_name=SEED_PLAN_DOCUMENT.name,
     )
     for unit_key, full_name, position, duties in DEMO_PEOPLE:
         person_create(full_name=full_name, unit=units[unit_key], position=position, duties=duties)
