@@ -2,6 +2,7 @@
 and unit duties, each from its section, however the section heading is dressed."""
 
 from pathlib import Path
+from typing import Any
 
 from django.test import SimpleTestCase, TestCase
 
@@ -13,12 +14,12 @@ from kehoach.plans.services import conventions_load
 DOCS = Path(__file__).parent / "data" / "importer" / "docs"
 
 
-def read(name: str) -> dict:
+def read(name: str) -> dict[str, Any]:
     return parse_prose(Document.from_text((DOCS / name).read_text(encoding="utf-8")))
 
 
 class SeedProseTest(SimpleTestCase):
-    prose: dict
+    prose: dict[str, Any]
 
     @classmethod
     def setUpClass(cls) -> None:
