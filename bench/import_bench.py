@@ -295,16 +295,43 @@ def report(results: list[dict[str, Any]], *, pages: int, pages_how: str, runs: i
     return "\n".join(lines)
 
 
-def write_section(section: str, path: Path) -> None:
+def write_section(section: str, path: Path, start: str = START, end: str = END) -> None:
     """Replace the marked section of RESULTS.md, or append it; other sections stay as they are."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        tail = rest.split(END, 1)[1]
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        tail = rest.split(end, 1)[1]
         text = head + section + tail
     else:
         text = text.rstrip("\n") + ("\n\n" if text else "") + section + "\n"
     path.write_text(text, encoding="utf-8")
+
+
+EVAL_START, EVAL_END = "<!-- importer-eval -->", "<!-- /importer-eval -->"
+LABELS = DATA.parent / "labels"
+
+
+def accuracy_report() -> str:
+    """`kehoach eval-import` on the labelled documents, as a RESULTS.md section."""
+    from kehoach.plans.importer.evaluate import evaluate_dir, format_table
+
+    table = format_table(evaluate_dir(DATA, LABELS))
+    return "\n".join(
+        [
+            EVAL_START,
+            "## Importer: accuracy on the labelled documents",
+            "",
+            "Command: `kehoach eval-import kehoach/plans/tests/data/importer/docs "
+            "kehoach/plans/tests/data/importer/labels` (also run by `python -m bench.import_bench`)"
+            f", {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC. F1 per field; the documents are "
+            "copies of shared/plans (doc 14 twice: its .md text and the original .docx).",
+            "",
+            "```",
+            table.rstrip(),
+            "```",
+            EVAL_END,
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -351,6 +378,9 @@ def main(argv: list[str] | None = None) -> int:
     section = report(results, pages=pages, pages_how=pages_how, runs=args.runs)
     write_section(section, Path(args.output))
     print(section)
+    accuracy = accuracy_report()
+    write_section(accuracy, Path(args.output), EVAL_START, EVAL_END)
+    print(accuracy)
     if not args.keep:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0
