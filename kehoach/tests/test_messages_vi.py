@@ -61,3 +61,29 @@ class FormMessagesInVietnameseTest(KehoachTestCase):
         )
         self.assertContains(response, "Ngày kết thúc không được sớm hơn ngày bắt đầu.")
         assert Task.objects.count() == before
+
+
+class ImportMessagesInVietnameseTest(KehoachTestCase):
+    """A refused document is explained in Vietnamese on the upload page, and nothing is saved."""
+
+    def upload(self, name: str, data: bytes):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        self.login(self.manager)
+        return self.client.post(reverse("plans:import"), {"file": SimpleUploadedFile(name, data)})
+
+    def test_a_scanned_pdf_needs_ocr(self):
+        from pathlib import Path
+
+        from kehoach.plans.models import ImportDraft, Plan
+
+        scan = Path(__file__).parents[1] / "plans/tests/data/importer/files/plan-scan.pdf"
+        before = (Plan.objects.count(), ImportDraft.objects.count())
+        response = self.upload("ke-hoach.pdf", scan.read_bytes())
+        self.assertContains(response, "Tệp PDF này không có lớp văn bản (là bản quét)")
+        assert (Plan.objects.count(), ImportDraft.objects.count()) == before
+
+    def test_a_legacy_encoding_is_named(self):
+        # "Uû ban nh©n d©n huyÖn" in TCVN3 bytes.
+        response = self.upload("ke-hoach.txt", "Uû ban nh©n d©n huyÖn Nói Thµnh".encode("latin-1"))
+        self.assertContains(response, "bảng mã tiếng Việt cũ (TCVN3/VNI)")

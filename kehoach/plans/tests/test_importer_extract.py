@@ -10,6 +10,7 @@ from pathlib import Path
 import docx
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import SimpleTestCase, override_settings
+from django.utils import translation
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 
@@ -68,7 +69,15 @@ def cp1258(text: str) -> bytes:
     return out
 
 
-class ExtractDocxTests(SimpleTestCase):
+class EnglishMessages(SimpleTestCase):
+    """These tests read the English msgids; test_messages_vi checks the Vietnamese catalog."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.enterContext(translation.override("en"))
+
+
+class ExtractDocxTests(EnglishMessages):
     def test_it_reads_the_real_plan_14_as_the_text_the_parser_is_tuned_on(self):
         # docs/14_….md was made from this very .docx (paragraphs in order, tables as pipe rows,
         # cell paragraphs joined by <br>); only bold markers and blank lines differ.
@@ -192,7 +201,7 @@ class ExtractDocxTests(SimpleTestCase):
             extract(data, "plan.docx")
 
 
-class ExtractDocxSafetyTests(SimpleTestCase):
+class ExtractDocxSafetyTests(EnglishMessages):
     def test_it_refuses_a_file_that_is_not_a_zip(self):
         with self.assertRaisesMessage(ImportFileError, "This .docx file is damaged"):
             extract(b"Day khong phai la file Word", "ke-hoach.docx")
@@ -238,7 +247,7 @@ class ExtractDocxSafetyTests(SimpleTestCase):
             extract(data, "ke-hoach.docx")
 
 
-class ExtractPdfTests(SimpleTestCase):
+class ExtractPdfTests(EnglishMessages):
     def test_it_reads_the_text_layer_in_page_order_without_page_numbers(self):
         document = extract((FILES / "plan-text.pdf").read_bytes(), "plan-text.pdf")
         lines = [line.text for line in document.lines]
@@ -297,7 +306,7 @@ class ExtractPdfTests(SimpleTestCase):
 TEXT = "KẾ HOẠCH\nTuyên truyền về quyền con người năm 2024\n- Đơn vị chủ trì: Phòng VH&TT"
 
 
-class ExtractTextTests(SimpleTestCase):
+class ExtractTextTests(EnglishMessages):
     def test_it_reads_utf8_with_or_without_bom_and_utf16_with_bom(self):
         for label, data in [
             ("utf-8", TEXT.encode("utf-8")),
@@ -360,7 +369,7 @@ class ExtractTextTests(SimpleTestCase):
             extract(TEXT.encode("utf-16-le"), "ke-hoach.txt")
 
 
-class ExtractHtmlTests(SimpleTestCase):
+class ExtractHtmlTests(EnglishMessages):
     def test_it_turns_blocks_into_lines_and_tables_into_pipe_rows(self):
         page = """<html><head><title>KH</title><style>p{color:red}</style>
         <script>var a = "<p>không hiện</p>";</script></head><body>
@@ -391,7 +400,7 @@ class ExtractHtmlTests(SimpleTestCase):
         self.assertEqual(extract(page, "a.htm").text, "Plan régional")
 
 
-class ExtractSafetyTests(SimpleTestCase):
+class ExtractSafetyTests(EnglishMessages):
     def test_it_refuses_an_empty_file(self):
         for name in ("ke-hoach.docx", "ke-hoach.pdf", "ke-hoach.txt"):
             with (
