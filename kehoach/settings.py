@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kehoach.people",
     "kehoach.accounts",
     "kehoach.plans",
+    "kehoach.activities",
 ]
 
 MIDDLEWARE = [
