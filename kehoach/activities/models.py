@@ -162,7 +162,7 @@ class Training(models.Model):
         _("training kind"), max_length=12, choices=TrainingKind.choices
     )
     organiser = models.CharField(_("organiser"), max_length=255, blank=True)
-    attendees = models.ManyToManyField(
+    attendees: "models.ManyToManyField[Person, Attendance]" = models.ManyToManyField(
         Person, through="Attendance", verbose_name=_("attendees"), related_name="trainings"
     )
 
