@@ -339,3 +339,39 @@ class TargetRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target}: {self.get_kind_display()}"
+
+
+class NotificationKind(models.TextChoices):
+    DUE_SOON = "due_soon", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class Notification(models.Model):
+    """An in-app reminder of a task that is due soon or overdue, written by `reminders_send`.
+
+    `day` is the day the reminder was made for: the unique constraint keeps one reminder per task,
+    user, kind and day, so running the job twice a day sends nothing new."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=10, choices=NotificationKind.choices)
+    day = models.DateField(_("day"))
+    message = models.TextField(_("message"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "task", "kind", "day"], name="notification_once_a_day"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.message[:80]
