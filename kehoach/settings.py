@@ -7,6 +7,11 @@ Variables (all optional in development, see README "Configuration"):
   KEHOACH_CSRF_TRUSTED_ORIGINS comma-separated origins behind a proxy (https://kehoach.example.vn)
   DATABASE_URL               postgres://user@host:5432/name; default SQLite in var/kehoach.sqlite3
   KEHOACH_VAR_DIR            where SQLite, uploads and logs live (default ./var)
+  KEHOACH_EMAIL_HOST         SMTP server for reminders; without it mail is printed (console backend)
+  KEHOACH_EMAIL_PORT, KEHOACH_EMAIL_HOST_USER, KEHOACH_EMAIL_HOST_PASSWORD,
+  KEHOACH_EMAIL_USE_TLS (default 1), KEHOACH_EMAIL_USE_SSL, KEHOACH_EMAIL_FROM,
+  KEHOACH_EMAIL_BACKEND      any Django mail backend (overrides the choice above)
+  KEHOACH_REMINDER_DAYS      remind of tasks due within this many days (default 7)
 """
 
 import os
@@ -153,6 +158,26 @@ if not DEBUG and _env_bool("KEHOACH_HTTPS", True):
 KEHOACH_PAGE_SIZE = int(os.environ.get("KEHOACH_PAGE_SIZE", "25"))
 # Largest plan document the importer accepts (bytes); larger uploads are refused before reading.
 KEHOACH_IMPORT_MAX_BYTES = int(os.environ.get("KEHOACH_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+
+# Mail (reminders). SMTP when a host is given; otherwise mail is printed by the console backend,
+# which is what development wants and keeps a server without SMTP working.
+EMAIL_HOST = os.environ.get("KEHOACH_EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "KEHOACH_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("KEHOACH_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("KEHOACH_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("KEHOACH_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = _env_bool("KEHOACH_EMAIL_USE_SSL")
+EMAIL_USE_TLS = not EMAIL_USE_SSL and _env_bool("KEHOACH_EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("KEHOACH_EMAIL_FROM", "kehoach@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Reminders cover tasks due within this many days, and overdue ones.
+KEHOACH_REMINDER_DAYS = int(os.environ.get("KEHOACH_REMINDER_DAYS", "7"))
 
 LOGGING = {
     "version": 1,
