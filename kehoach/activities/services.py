@@ -658,7 +658,10 @@ _UNIT_KINDS = tuple(UnitKind.values)
 _DUTIES = tuple(Duty.values)
 
 
-def _clean_params(kind: str, params: Mapping[str, Any]) -> dict[str, Any]:
+def rule_params_clean(*, kind: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The rule's parameters with their defaults; ValidationError on unknown ones."""
+    if not isinstance(params, Mapping):
+        raise ValidationError({"params": _("The parameters must be a set of named values.")})
     errors: Errors = {}
     allowed: dict[str, tuple[str, ...]] = {
         RuleKind.SPOKESPERSON_SHARE: ("unit_kinds", "require_briefing"),
@@ -703,7 +706,7 @@ def target_rule_set(
     """Set (or replace) how a target is computed from records."""
     if kind not in RuleKind.values:
         raise ValidationError({"kind": _("%(value)s is not a kind of rule.") % {"value": kind}})
-    clean = _clean_params(kind, params)
+    clean = rule_params_clean(kind=kind, params=params)
     rule, _created = TargetRule.objects.update_or_create(
         target=target,
         defaults={"kind": kind, "params": clean, "explanation": explanation.strip()},

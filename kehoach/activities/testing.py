@@ -27,7 +27,7 @@ DEFAULT_DETAIL: dict[str, dict[str, Any]] = {
     RecordKind.BULLETIN: {"period_start": "2024-04-01", "period_end": "2024-04-30", "items": 12},
 }
 
-DEFAULT_TITLES = {
+DEFAULT_TITLES: dict[str, str] = {
     RecordKind.PRODUCT: "Bài viết về quyền trẻ em trên bản tin huyện",
     RecordKind.TRAINING: "Tập huấn kỹ năng truyền thông về quyền con người",
     RecordKind.BRIEFING: "Họp báo cung cấp thông tin quý II",
