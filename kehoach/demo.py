@@ -13,6 +13,8 @@ from django.db import transaction
 
 from kehoach.accounts.models import Role
 from kehoach.accounts.services import user_create_with_role
+from kehoach.activities.demo import demo_records_load
+from kehoach.activities.services import seed_target_rules
 from kehoach.people.services import person_create
 from kehoach.plans.importer.extract import extract
 from kehoach.plans.importer.parse import parse_document
@@ -145,6 +147,9 @@ def demo_load() -> list[DemoLogin]:
     for index, task in enumerate(plan.tasks.order_by("order")):
         status = DEMO_TASK_STATUS.get(index, TaskStatus.NOT_STARTED)
         task_set_status(task=task, status=status, by=None)
+    # The seed plan's four targets count themselves from a year of records.
+    seed_target_rules(plan=plan)
+    demo_records_load(plan=plan, units=units)
     return logins
 
 
