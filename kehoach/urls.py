@@ -10,6 +10,7 @@ urlpatterns = [
     path("units/", include("kehoach.units.urls")),
     path("people/", include("kehoach.people.urls")),
     path("plans/", include("kehoach.plans.urls")),
+    path("activities/", include("kehoach.activities.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

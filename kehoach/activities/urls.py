@@ -1,0 +1,17 @@
+from django.urls import path
+
+from kehoach.activities import views
+
+app_name = "activities"
+urlpatterns = [
+    path("", views.record_list, name="list"),
+    path("export/", views.record_export, name="export"),
+    path("new/", views.record_create, name="create"),
+    path("<int:pk>/", views.record_detail, name="detail"),
+    path("<int:pk>/edit/", views.record_edit, name="edit"),
+    path("<int:pk>/delete/", views.record_delete, name="delete"),
+    path("targets/<int:target_pk>/", views.target_detail, name="target"),
+    path("plans/<int:pk>/", views.plan_dashboard, name="plan_dashboard"),
+    path("units/<int:pk>/", views.unit_dashboard, name="unit_dashboard"),
+    path("tasks/<int:pk>/", views.task_records, name="task"),
+]
