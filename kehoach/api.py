@@ -23,6 +23,7 @@ from ninja.renderers import JSONRenderer
 
 from kehoach.accounts.api import API_AUTH, CsrfFailed, csrf_failed_message
 from kehoach.accounts.api import router as accounts_router
+from kehoach.activities.api import router as activities_router
 from kehoach.people.api import router as people_router
 from kehoach.plans.api import router as plans_router
 from kehoach.units.api import router as units_router
@@ -68,6 +69,7 @@ api.add_router("", accounts_router)
 api.add_router("", units_router)
 api.add_router("", people_router)
 api.add_router("", plans_router)
+api.add_router("", activities_router)
 
 
 def _error(

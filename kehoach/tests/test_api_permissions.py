@@ -16,9 +16,12 @@ from django.db.models import Model
 
 from kehoach.accounts.models import ApiToken
 from kehoach.accounts.services import api_token_create
+from kehoach.activities.models import Attachment, Record, VisualCampaign
+from kehoach.activities.services import target_rule_set
+from kehoach.activities.testing import make_record
 from kehoach.api import api
 from kehoach.people.models import Person
-from kehoach.plans.models import Assignment, Plan, Task, TaskEvent
+from kehoach.plans.models import Assignment, Plan, Target, Task, TaskEvent
 from kehoach.testing import KehoachTestCase
 
 ROLES = ("anonymous", "outsider", "commune_b_staff", "commune_a_staff", "manager", "admin")
@@ -38,6 +41,9 @@ EDIT_A_PLAN = statuses(401, 404, 404, 403, 200, 200)
 CREATE_IN_A_PLAN = statuses(401, 404, 404, 403, 201, 201)
 # A unit named in the body that the user cannot read is reported as unknown (422), like 999999.
 CREATE_PERSON_IN_A = statuses(401, 422, 422, 201, 201, 201)
+CREATE_RECORD_IN_A = CREATE_PERSON_IN_A
+DELETE_A = statuses(401, 404, 404, 204, 204, 204)
+ADD_TO_A = statuses(401, 404, 404, 201, 201, 201)
 
 
 @dataclass(frozen=True)
@@ -111,16 +117,88 @@ CASES = [
         lambda t: {"task_id": t.commune_a_task.pk},
         body=lambda t: {"status": "in_progress", "note": "Đã phát 2 buổi"},
     ),
+    # Records belong to commune A: its staff and those above write them; others never see them.
+    Case("GET", "/api/records", LIST),
+    Case(
+        "POST",
+        "/api/records",
+        CREATE_RECORD_IN_A,
+        body=lambda t: {
+            "kind": "visual",
+            "unit_id": t.commune_a.pk,
+            "date": "2024-05-19",
+            "title": "Treo băng rôn tại nhà văn hóa thôn Phú Tân",
+            "task_ids": [t.commune_a_task.pk],
+            "detail": {"item": "banner", "quantity": 6, "location": "Thôn Phú Tân"},
+        },
+    ),
+    Case("GET", "/api/records/{record_id}", READ_A, lambda t: {"record_id": t.commune_a_record.pk}),
+    Case(
+        "PATCH",
+        "/api/records/{record_id}",
+        READ_A,
+        lambda t: {"record_id": t.commune_a_record.pk},
+        body=lambda t: {"title": "Bài viết về quyền trẻ em (đã sửa)"},
+    ),
+    Case(
+        "DELETE",
+        "/api/records/{record_id}",
+        DELETE_A,
+        lambda t: {"record_id": t.commune_a_record.pk},
+    ),
+    Case(
+        "POST",
+        "/api/records/{record_id}/attachments",
+        ADD_TO_A,
+        lambda t: {"record_id": t.commune_a_record.pk},
+        body=lambda t: {"url": "https://tamxuan1.nuithanh.gov.vn/tin-tuc/bai-viet"},
+    ),
+    Case(
+        "GET",
+        "/api/targets/{target_id}/progress",
+        READ_A,
+        lambda t: {"target_id": t.commune_a_target.pk},
+    ),
+    Case(
+        "GET",
+        "/api/targets/{target_id}/members",
+        READ_A,
+        lambda t: {"target_id": t.commune_a_target.pk},
+    ),
+    Case(
+        "GET", "/api/tasks/{task_id}/progress", READ_A, lambda t: {"task_id": t.commune_a_task.pk}
+    ),
 ]
 
 
 def _snapshot() -> dict[str, list[dict[str, Any]]]:
     """Every row an API write could touch."""
-    models: tuple[type[Model], ...] = (Person, Plan, Task, Assignment, TaskEvent)
+    models: tuple[type[Model], ...] = (
+        Person,
+        Plan,
+        Task,
+        Assignment,
+        TaskEvent,
+        Record,
+        Attachment,
+        VisualCampaign,
+    )
     return {m.__name__: list(m._default_manager.order_by("pk").values()) for m in models}
 
 
 class ApiPermissionMatrixTest(KehoachTestCase):
+    commune_a_record: Record
+    commune_a_target: Target
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.commune_a_record = make_record(unit=cls.commune_a, tasks=[cls.commune_a_task])
+        cls.commune_a_target = Target.objects.create(
+            plan=cls.commune_a_plan, text="Mỗi thôn có ít nhất 2 bài viết", value=2
+        )
+        target_rule_set(target=cls.commune_a_target, kind="record_count", params={})
+
     @contextmanager
     def isolated(self) -> Iterator[None]:
         """Each request of the matrix starts from the same data."""
@@ -220,6 +298,23 @@ class ApiVisibleButReadOnlyTest(KehoachTestCase):
             "Đã phát sóng 4 buổi",
             self.commune_a_staff,
         )
+
+    def test_it_refuses_a_record_for_a_unit_the_user_only_reads(self):
+        before = _snapshot()
+        response = self.client.post(
+            "/api/records",
+            {
+                "kind": "contest",
+                "unit_id": self.district.pk,
+                "date": "2024-08-01",
+                "title": "Tác phẩm dự thi Việt Nam hạnh phúc",
+                "task_ids": [self.commune_task.pk],
+                "detail": {"contest": "Cuộc thi ảnh và video Việt Nam hạnh phúc"},
+            },
+            content_type="application/json",
+        )
+        assert response.status_code == 403
+        assert _snapshot() == before
 
     def test_it_refuses_a_person_in_a_unit_the_user_only_reads(self):
         # The district is above commune B: readable, not writable.
