@@ -61,7 +61,7 @@ class RecordPermissionCase(KehoachTestCase):
         cls.target = Target.objects.create(
             plan=cls.district_plan,
             order=1,
-            text="15–20% sản phẩm bằng tiếng dân tộc thiểu số, tiếng nước ngoài hoặc trên nền tảng số",
+            text="15–20% sản phẩm bằng tiếng dân tộc thiểu số, tiếng nước ngoài, trên nền tảng số",
             value=15,
             value_max=20,
             unit_of_measure="%",
