@@ -6,6 +6,7 @@ kehoach worker                run background tasks (django-tasks database backen
 kehoach export-plan ID --format json
 kehoach import-plan FILE [--json] [--commit]
 kehoach eval-import DOCS_DIR LABELS_DIR   score the plan importer against labels
+kehoach import-records FILE --kind K --plan ID [--keep-valid] [--user NAME]
 kehoach <any Django command>  migrate, createsuperuser, ...
 """
 
@@ -19,6 +20,7 @@ ALIASES = {
     "export-plan": "export_plan",
     "eval-import": "eval_import",
     "import-plan": "import_plan",
+    "import-records": "import_records",
 }
 
 
