@@ -22,10 +22,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
         parser.add_argument("--kind", required=True, choices=RecordKind.values)
-        parser.add_argument("--plan", required=True, type=int, metavar="PLAN_ID",
-                            help="The plan whose task numbers the file uses.")  # fmt: skip
-        parser.add_argument("--keep-valid", action="store_true",
-                            help="Save the valid rows even when some rows are invalid.")  # fmt: skip
+        parser.add_argument(
+            "--plan",
+            required=True,
+            type=int,
+            metavar="PLAN_ID",
+            help="The plan whose task numbers the file uses.",
+        )
+        parser.add_argument(
+            "--keep-valid",
+            action="store_true",
+            help="Save the valid rows even when some rows are invalid.",
+        )
         parser.add_argument(
             "--user",
             metavar="USERNAME",
