@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from kehoach.activities.models import RecordKind
+from kehoach.activities.models import Record, RecordKind
 from kehoach.activities.selectors import (
     RecordFilters,
     TaskProgressStatus,
@@ -22,6 +22,11 @@ TODAY = dt.date(2024, 6, 15)
 
 
 class RecordsForUserTests(KehoachTestCase):
+    in_office: Record
+    in_a: Record
+    in_b: Record
+    outside: Record
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
@@ -44,6 +49,10 @@ class RecordsForUserTests(KehoachTestCase):
 
 
 class RecordListTests(KehoachTestCase):
+    poster: Record
+    article: Record
+    broadcast: Record
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()

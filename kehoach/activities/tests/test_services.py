@@ -397,7 +397,7 @@ class TargetRuleSetTests(KehoachTestCase):
         self.assertEqual(rule.explanation, "Ghi chú")
 
     def test_it_refuses_unknown_kinds_and_parameters(self):
-        bad = [
+        bad: list[tuple[str, dict[str, object]]] = [
             ("average", {}),
             (RuleKind.PRODUCT_SHARE, {}),
             (RuleKind.PRODUCT_SHARE, {"condition": "printed"}),

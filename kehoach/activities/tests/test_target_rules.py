@@ -7,6 +7,7 @@ from decimal import Decimal
 from kehoach.activities.models import Record, RecordKind, RuleKind
 from kehoach.activities.selectors import (
     ProgressStatus,
+    TargetProgress,
     elapsed_share,
     progress_status,
     target_members,
@@ -19,10 +20,11 @@ from kehoach.activities.services import (
     target_rule_set,
 )
 from kehoach.activities.testing import make_record
+from kehoach.people.models import Person
 from kehoach.people.services import person_create, person_update
 from kehoach.plans.models import Target
 from kehoach.testing import KehoachTestCase, make_plan
-from kehoach.units.models import UnitKind
+from kehoach.units.models import Unit, UnitKind
 from kehoach.units.services import unit_create
 
 MID_JUNE = dt.date(2024, 6, 15)
@@ -30,6 +32,13 @@ YEAR_END = dt.date(2024, 12, 31)
 
 
 class TargetCase(KehoachTestCase):
+    target: Target
+
+    def progress(self, as_of: dt.date, *, target: Target | None = None) -> TargetProgress:
+        found = target_progress(target=target or self.target, as_of=as_of)
+        assert found is not None
+        return found
+
     def make_target(self, *, value=None, value_max=None, order=10, deadline=None):
         return Target.objects.create(
             plan=self.district_plan,
@@ -67,6 +76,11 @@ class TargetCase(KehoachTestCase):
 class SpokespersonShareTests(TargetCase):
     """Agencies = offices directly under the district valid in 2024; an agency counts with a
     spokesperson in post and a briefing in the year."""
+
+    justice: Unit
+    home_affairs: Unit
+    outsider_office: Unit
+    justice_spokesperson: Person
 
     @classmethod
     def setUpTestData(cls):
@@ -106,7 +120,7 @@ class SpokespersonShareTests(TargetCase):
         self.briefing(self.home_affairs, dt.date(2024, 4, 2))  # no spokesperson: not counted
         self.briefing(self.justice, dt.date(2023, 12, 28))  # last year: not counted
         self.briefing(self.outsider_office, dt.date(2024, 3, 1))  # another district
-        progress = target_progress(target=self.target, as_of=YEAR_END)
+        progress = self.progress(YEAR_END)
         self.assertEqual((progress.numerator, progress.denominator), (1, 3))
         self.assertEqual(progress.value, Decimal("33.3"))
         self.assertEqual(progress.member_kind, "unit")
@@ -121,9 +135,9 @@ class SpokespersonShareTests(TargetCase):
     def test_it_drops_an_agency_whose_spokesperson_left(self):
         self.briefing(self.office, dt.date(2024, 3, 20))
         self.briefing(self.justice, dt.date(2024, 5, 20))
-        self.assertEqual(target_progress(target=self.target, as_of=YEAR_END).numerator, 2)
+        self.assertEqual(self.progress(YEAR_END).numerator, 2)
         person_update(person=self.justice_spokesperson, active=False)
-        self.assertEqual(target_progress(target=self.target, as_of=YEAR_END).numerator, 1)
+        self.assertEqual(self.progress(YEAR_END).numerator, 1)
 
     def test_it_counts_spokespersons_alone_when_briefings_are_not_required(self):
         target_rule_set(
@@ -131,14 +145,14 @@ class SpokespersonShareTests(TargetCase):
             kind=RuleKind.SPOKESPERSON_SHARE,
             params={"require_briefing": False},
         )
-        progress = target_progress(target=self.target, as_of=MID_JUNE)
+        progress = self.progress(MID_JUNE)
         self.assertEqual(progress.value, Decimal("66.7"))
 
     def test_it_follows_the_year_month_by_month(self):
         self.briefing(self.office, dt.date(2024, 3, 20))
         self.briefing(self.office, dt.date(2024, 5, 2))  # a second briefing changes nothing
         self.briefing(self.justice, dt.date(2024, 8, 9))
-        course = target_progress(target=self.target, as_of=YEAR_END).course
+        course = self.progress(YEAR_END).course
         values = [value for _month, value in course]
         self.assertEqual(course[0][0], dt.date(2024, 1, 1))
         self.assertEqual(values[:2], [Decimal("0.0")] * 2)
@@ -147,32 +161,35 @@ class SpokespersonShareTests(TargetCase):
 
     def test_it_counts_only_briefings_up_to_as_of(self):
         self.briefing(self.office, dt.date(2024, 8, 9))
-        progress = target_progress(target=self.target, as_of=MID_JUNE)
+        progress = self.progress(MID_JUNE)
         self.assertEqual(progress.numerator, 0)
         self.assertEqual([v for _m, v in progress.course][6:], [None] * 6)
 
     def test_it_is_behind_when_below_the_pace_of_the_year(self):
         # 33.3% in mid-June, when 100% × 167/366 = 45.6% would keep pace.
         self.briefing(self.office, dt.date(2024, 3, 20))
-        self.assertEqual(
-            target_progress(target=self.target, as_of=MID_JUNE).status, ProgressStatus.BEHIND
-        )
+        self.assertEqual(self.progress(MID_JUNE).status, ProgressStatus.BEHIND)
 
     def test_it_keeps_a_fixed_number_of_queries(self):
         self.briefing(self.office, dt.date(2024, 3, 20))
         with self.assertNumQueries(2):
-            target_progress(target=self.target, as_of=YEAR_END)
+            self.progress(YEAR_END)
         for month in range(1, 13):
             self.briefing(self.justice, dt.date(2024, month, 3))
             self.briefing(self.home_affairs, dt.date(2024, month, 4))
         with self.assertNumQueries(2):
-            progress = target_progress(target=self.target, as_of=YEAR_END)
+            progress = self.progress(YEAR_END)
         self.assertEqual(progress.numerator, 2)
 
 
 class TrainedShareTests(TargetCase):
     """Officials = people in post in the district's subtree in charge of human-rights work or
     foreign information; trained = attended a training recorded in 2024 up to as_of."""
+
+    foreign_info: Person
+    spokesperson_only: Person
+    retired: Person
+    outsider_person: Person
 
     @classmethod
     def setUpTestData(cls):
@@ -205,7 +222,7 @@ class TrainedShareTests(TargetCase):
         self.training([self.office_person], date=dt.date(2024, 9, 1))  # twice counts once
         self.training([self.commune_b_person], date=dt.date(2023, 10, 1))  # last year
         self.training([self.outsider_person, self.retired])
-        progress = target_progress(target=self.target, as_of=YEAR_END)
+        progress = self.progress(YEAR_END)
         self.assertEqual((progress.numerator, progress.denominator), (2, 4))
         self.assertEqual(progress.value, Decimal("50.0"))
         self.assertEqual(progress.member_kind, "person")
@@ -222,24 +239,22 @@ class TrainedShareTests(TargetCase):
 
     def test_it_counts_only_trainings_up_to_as_of(self):
         self.training([self.office_person], date=dt.date(2024, 7, 1))
-        self.assertEqual(target_progress(target=self.target, as_of=MID_JUNE).numerator, 0)
-        self.assertEqual(
-            target_progress(target=self.target, as_of=dt.date(2024, 7, 1)).numerator, 1
-        )
+        self.assertEqual(self.progress(MID_JUNE).numerator, 0)
+        self.assertEqual(self.progress(dt.date(2024, 7, 1)).numerator, 1)
 
     def test_it_counts_only_the_duties_in_the_rule(self):
         target_rule_set(
             target=self.target, kind=RuleKind.TRAINED_SHARE, params={"duties": ["foreign_info"]}
         )
         self.training([self.foreign_info])
-        progress = target_progress(target=self.target, as_of=YEAR_END)
+        progress = self.progress(YEAR_END)
         self.assertEqual((progress.numerator, progress.denominator), (1, 1))
         self.assertEqual(progress.status, ProgressStatus.MET)
 
     def test_it_follows_the_year_month_by_month(self):
         self.training([self.office_person], date=dt.date(2024, 2, 20))
         self.training([self.commune_a_person, self.commune_b_person], date=dt.date(2024, 11, 5))
-        values = [v for _m, v in target_progress(target=self.target, as_of=YEAR_END).course]
+        values = [v for _m, v in self.progress(YEAR_END).course]
         self.assertEqual(values[0], Decimal("0.0"))
         self.assertEqual(values[1:10], [Decimal("25.0")] * 9)
         self.assertEqual(values[10:], [Decimal("75.0")] * 2)
@@ -247,11 +262,11 @@ class TrainedShareTests(TargetCase):
     def test_it_keeps_a_fixed_number_of_queries(self):
         self.training([self.office_person])
         with self.assertNumQueries(2):
-            target_progress(target=self.target, as_of=YEAR_END)
+            self.progress(YEAR_END)
         for month in range(1, 13):
             self.training([self.commune_a_person, self.foreign_info], date=dt.date(2024, month, 8))
         with self.assertNumQueries(2):
-            progress = target_progress(target=self.target, as_of=YEAR_END)
+            progress = self.progress(YEAR_END)
         self.assertEqual(progress.numerator, 3)
 
 
@@ -276,7 +291,7 @@ class LanguageOrDigitalShareTests(TargetCase):
         self.product(platforms=["radio"])
         self.product(unit=self.outsider_commune, languages=["en"])  # another district
         self.product(languages=["katu"], date=dt.date(2023, 12, 1))  # last year
-        progress = target_progress(target=self.target, as_of=YEAR_END)
+        progress = self.progress(YEAR_END)
         self.assertEqual((progress.numerator, progress.denominator), (3, 5))
         self.assertEqual(progress.value, Decimal("60.0"))
         self.assertEqual(progress.status, ProgressStatus.EXCEEDED)
@@ -286,7 +301,7 @@ class LanguageOrDigitalShareTests(TargetCase):
         self.product(languages=["en"])
         for _ in range(5):
             self.product()
-        progress = target_progress(target=self.target, as_of=MID_JUNE)
+        progress = self.progress(MID_JUNE)
         self.assertEqual(progress.value, Decimal("16.7"))
         self.assertEqual(progress.status, ProgressStatus.MET)
 
@@ -295,12 +310,8 @@ class LanguageOrDigitalShareTests(TargetCase):
         self.product(platforms=["portal"])
         for _ in range(9):
             self.product()
-        self.assertEqual(
-            target_progress(target=self.target, as_of=MID_JUNE).status, ProgressStatus.ON_TRACK
-        )
-        self.assertEqual(
-            target_progress(target=self.target, as_of=YEAR_END).status, ProgressStatus.BEHIND
-        )
+        self.assertEqual(self.progress(MID_JUNE).status, ProgressStatus.ON_TRACK)
+        self.assertEqual(self.progress(YEAR_END).status, ProgressStatus.BEHIND)
 
     def test_it_traces_the_numerator_and_denominator_to_records(self):
         counted = self.product(languages=["katu"])
@@ -314,13 +325,13 @@ class LanguageOrDigitalShareTests(TargetCase):
     def test_it_changes_at_once_when_records_are_added_edited_and_deleted(self):
         self.product()
         other = self.product()
-        self.assertEqual(target_progress(target=self.target, as_of=YEAR_END).value, Decimal(0))
+        self.assertEqual(self.progress(YEAR_END).value, Decimal(0))
         added = self.product(languages=["sedang"])
-        self.assertEqual(target_progress(target=self.target, as_of=YEAR_END).value, Decimal("33.3"))
+        self.assertEqual(self.progress(YEAR_END).value, Decimal("33.3"))
         record_update(record=other, by=self.commune_a_staff, detail={"platforms": ["social"]})
-        self.assertEqual(target_progress(target=self.target, as_of=YEAR_END).value, Decimal("66.7"))
+        self.assertEqual(self.progress(YEAR_END).value, Decimal("66.7"))
         record_delete(record=added, by=self.commune_a_staff)
-        self.assertEqual(target_progress(target=self.target, as_of=YEAR_END).value, Decimal("50.0"))
+        self.assertEqual(self.progress(YEAR_END).value, Decimal("50.0"))
 
     def test_it_follows_the_year_month_by_month(self):
         # Jan: 1 plain; Mar: 1 in English; Jul: 2 plain → 0%, 0%, 50%, …, 25% from July.
@@ -328,13 +339,13 @@ class LanguageOrDigitalShareTests(TargetCase):
         self.product(languages=["en"], date=dt.date(2024, 3, 3))
         self.product(date=dt.date(2024, 7, 1))
         self.product(date=dt.date(2024, 7, 31))
-        values = [v for _m, v in target_progress(target=self.target, as_of=YEAR_END).course]
+        values = [v for _m, v in self.progress(YEAR_END).course]
         self.assertEqual(values[:2], [Decimal("0.0")] * 2)
         self.assertEqual(values[2:6], [Decimal("50.0")] * 4)
         self.assertEqual(values[6:], [Decimal("25.0")] * 6)
 
     def test_it_has_no_value_before_any_product(self):
-        progress = target_progress(target=self.target, as_of=MID_JUNE)
+        progress = self.progress(MID_JUNE)
         self.assertIsNone(progress.value)
         self.assertEqual((progress.numerator, progress.denominator), (0, 0))
         self.assertEqual(progress.status, ProgressStatus.BEHIND)
@@ -342,14 +353,14 @@ class LanguageOrDigitalShareTests(TargetCase):
     def test_it_keeps_a_fixed_number_of_queries(self):
         self.product(languages=["katu"])
         with self.assertNumQueries(2):
-            target_progress(target=self.target, as_of=YEAR_END)
+            self.progress(YEAR_END)
         with self.assertNumQueries(2):
             list(target_members(target=self.target, part="numerator", as_of=YEAR_END))
         for month in range(1, 13):
             self.product(date=dt.date(2024, month, 2))
             self.product(platforms=["social"], date=dt.date(2024, month, 20))
         with self.assertNumQueries(2):
-            progress = target_progress(target=self.target, as_of=YEAR_END)
+            progress = self.progress(YEAR_END)
         with self.assertNumQueries(2):
             members = list(target_members(target=self.target, part="numerator", as_of=YEAR_END))
         self.assertEqual((progress.numerator, progress.denominator, len(members)), (13, 25, 13))
@@ -373,7 +384,7 @@ class DigitisedOnlineShareTests(TargetCase):
         self.product(digitised=True)
         self.product(published_online=True, platforms=["portal"])
         self.product()
-        progress = target_progress(target=self.target, as_of=YEAR_END)
+        progress = self.progress(YEAR_END)
         self.assertEqual((progress.numerator, progress.denominator), (1, 4))
         self.assertEqual(progress.value, Decimal("25.0"))
         self.assertEqual(progress.goal, Decimal(100))
@@ -382,18 +393,18 @@ class DigitisedOnlineShareTests(TargetCase):
     def test_it_is_met_when_every_product_is_online(self):
         self.product(digitised=True, published_online=True)
         self.product(digitised=True, published_online=True, languages=["katu"])
-        progress = target_progress(target=self.target, as_of=MID_JUNE)
+        progress = self.progress(MID_JUNE)
         self.assertEqual(progress.value, Decimal("100.0"))
         self.assertEqual(progress.status, ProgressStatus.MET)
 
     def test_it_keeps_a_fixed_number_of_queries(self):
         self.product(digitised=True, published_online=True)
         with self.assertNumQueries(2):
-            target_progress(target=self.target, as_of=YEAR_END)
+            self.progress(YEAR_END)
         for month in range(1, 13):
             self.product(digitised=True, published_online=True, date=dt.date(2024, month, 5))
         with self.assertNumQueries(2):
-            self.assertEqual(target_progress(target=self.target, as_of=YEAR_END).numerator, 13)
+            self.assertEqual(self.progress(YEAR_END).numerator, 13)
 
 
 class RecordCountTests(TargetCase):
@@ -410,7 +421,7 @@ class RecordCountTests(TargetCase):
                 date=dt.date(2024, 5, day),
             )
         self.product()
-        progress = target_progress(target=target, as_of=YEAR_END)
+        progress = self.progress(YEAR_END, target=target)
         self.assertEqual((progress.value, progress.denominator), (Decimal(4), None))
         self.assertEqual(progress.status, ProgressStatus.EXCEEDED)
         self.assertEqual(progress.course[4][1], Decimal(4))
@@ -428,7 +439,7 @@ class TargetWithoutRuleTests(TargetCase):
             target_members(target=self.make_target(), part="everything", as_of=MID_JUNE)
 
 
-class ProgressStatusTests(KehoachTestCase):
+class ProgressStatusTests(TargetCase):
     """met / on_track / behind / exceeded, for a single goal and for a range."""
 
     def status(self, value, goal, goal_max=None, elapsed="0.5"):
@@ -478,9 +489,9 @@ class ProgressStatusTests(KehoachTestCase):
             attendees=[self.office_person.pk, self.commune_a_person.pk],
         )
         # 2/3 = 66.7%: on track against the year (45.6%), behind against the deadline (91.8%).
-        self.assertEqual(
-            target_progress(target=target, as_of=MID_JUNE).status, ProgressStatus.BEHIND
-        )
+        self.assertEqual(self.progress(MID_JUNE, target=target).status, ProgressStatus.BEHIND)
+        Target.objects.filter(pk=target.pk).update(deadline=None)
+        self.assertEqual(self.progress(MID_JUNE, target=target).status, ProgressStatus.ON_TRACK)
 
 
 class SeedTargetRulesTests(KehoachTestCase):
