@@ -8,9 +8,12 @@ unit above them answers 403: they see its plans, not its records).
 """
 
 import datetime as dt
+import tempfile
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import reverse
 
 from kehoach.activities.models import Attachment, Record, RecordKind
@@ -31,6 +34,14 @@ COVERED_URL_NAMES: set[str] = {
     "activities:unit_dashboard",
     "activities:task",
 }
+# Bulk entry: its pages are checked in the Bulk* classes below (an upload lives in a session).
+BULK_URL_NAMES: set[str] = {
+    "activities:bulk_import",
+    "activities:bulk_template",
+    "activities:bulk_save",
+    "activities:bulk_errors",
+}
+COVERED_URL_NAMES |= BULK_URL_NAMES
 
 RECORD_READS = ["activities:detail"]
 RECORD_WRITES = ["activities:edit", "activities:delete"]
@@ -125,7 +136,9 @@ class AnonymousTest(RecordPermissionCase):
         assert snapshot() == before
 
     def test_the_matrix_visits_every_covered_url(self):
-        assert {name for name, _m, _u in self.every_request()} == COVERED_URL_NAMES
+        assert {name for name, _m, _u in self.every_request()} | BULK_URL_NAMES == (
+            COVERED_URL_NAMES
+        )
 
 
 class OutsiderTest(RecordPermissionCase):
@@ -145,7 +158,7 @@ class OutsiderTest(RecordPermissionCase):
         response = self.client.get(reverse("activities:list"))
         assert list(response.context["page"].object_list) == []
         export = self.client.get(reverse("activities:export") + "?format=csv")
-        assert "Tam Xuân I" not in b"".join(export.streaming_content).decode()
+        assert "Tam Xuân I" not in export.getvalue().decode()
 
     def test_it_may_not_record_for_a_unit_outside_its_district(self):
         before = snapshot()
@@ -230,3 +243,99 @@ class ManagerAndAdminTest(RecordPermissionCase):
 
     def test_the_administrator_may_do_everything(self):
         self.check_everything_allowed(self.admin)
+
+
+@override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="kehoach-bulk-perm-"))
+class BulkPermissionTest(RecordPermissionCase):
+    """Bulk entry: signed-in unit staff only; rows only for the user's units; an upload belongs
+    to the session that checked it."""
+
+    def upload(self, unit: str) -> Any:
+        row = f"{unit},19/05/2024,Treo băng rôn tại thôn Phú Tân,3,banner,12,Thôn Phú Tân\n"
+        data = "Đơn vị,Ngày,Tên hoạt động,Nhiệm vụ,Loại hình,Số lượng,Địa điểm\n" + row
+        return self.client.post(
+            reverse("activities:bulk_import"),
+            {
+                "kind": "visual",
+                "plan": self.district_plan.pk,
+                "file": SimpleUploadedFile("ban-ghi.csv", data.encode()),
+            },
+        )
+
+    def bulk_urls(self, token: str = "khong-co") -> list[tuple[str, str, str]]:
+        return [
+            ("activities:bulk_import", "get", reverse("activities:bulk_import")),
+            ("activities:bulk_import", "post", reverse("activities:bulk_import")),
+            (
+                "activities:bulk_template",
+                "get",
+                reverse("activities:bulk_template", args=["visual", "xlsx"]),
+            ),
+            ("activities:bulk_save", "post", reverse("activities:bulk_save", args=[token])),
+            ("activities:bulk_errors", "get", reverse("activities:bulk_errors", args=[token])),
+        ]
+
+    def test_the_anonymous_are_sent_to_sign_in(self):
+        login = reverse("accounts:login")
+        for name, method, url in self.bulk_urls():
+            with self.subTest(name=name, method=method):
+                response = getattr(self.client, method)(url)
+                assert response.status_code == 302
+                assert response["Location"].startswith(login)
+        assert {name for name, _m, _u in self.bulk_urls()} == BULK_URL_NAMES
+
+    def test_a_user_without_a_unit_is_refused(self):
+        nobody = User.objects.create_user("khach", password="mat-khau-khach-2024")
+        self.login(nobody)
+        for name, method, url in self.bulk_urls()[:3]:
+            with self.subTest(name=name, method=method):
+                assert getattr(self.client, method)(url).status_code == 403
+
+    def test_the_outsider_cannot_name_a_commune_of_another_district(self):
+        self.login(self.outsider)
+        before = snapshot()
+        response = self.upload("Xã Tam Xuân I")
+        # The district plan is not the outsider's: not a choice on the form.
+        assert response.status_code == 200
+        assert "plan" in response.context["form"].errors
+        template = reverse("activities:bulk_template", args=["visual", "csv"])
+        assert self.client.get(template, {"plan": self.district_plan.pk}).status_code == 404
+        assert snapshot() == before
+
+    def test_a_sibling_communes_rows_are_rejected_and_nothing_is_saved(self):
+        self.login(self.commune_b_staff)
+        before = snapshot()
+        response = self.upload("Xã Tam Xuân I")
+        assert response.status_code == 200
+        result = response.context["result"]
+        assert [(e.row, e.column) for e in result.errors] == [(2, "Đơn vị")]
+        [token] = self.client.session["kehoach_bulk_imports"]
+        self.client.post(reverse("activities:bulk_save", args=[token]), {"keep_valid": "1"})
+        assert snapshot() == before
+
+    def test_an_upload_belongs_to_the_session_that_checked_it(self):
+        self.login(self.commune_a_staff)
+        self.upload("Xã Tam Xuân I")
+        [token] = self.client.session["kehoach_bulk_imports"]
+        before = snapshot()
+        for user in (self.commune_b_staff, self.manager, self.commune_a_staff):
+            self.client.logout()
+            self.login(user)
+            with self.subTest(user=user.username):
+                for name, method, url in self.bulk_urls(token)[3:]:
+                    assert getattr(self.client, method)(url).status_code == 404, name
+        assert snapshot() == before
+
+    def test_the_commune_and_those_above_it_save_its_rows(self):
+        for user in (self.commune_a_staff, self.manager, self.admin):
+            self.client.logout()
+            self.login(user)
+            with self.subTest(user=user.username):
+                count = Record.objects.count()
+                self.upload("Xã Tam Xuân I")
+                [token] = self.client.session["kehoach_bulk_imports"]
+                url = reverse("activities:bulk_errors", args=[token])
+                assert self.client.get(url).status_code == 200
+                response = self.client.post(reverse("activities:bulk_save", args=[token]))
+                assert response.status_code == 302
+                assert Record.objects.count() == count + 1
