@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kehoach.activities import views
+from kehoach.activities import views, views_bulk
 
 app_name = "activities"
 urlpatterns = [
@@ -14,4 +14,12 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan_dashboard, name="plan_dashboard"),
     path("units/<int:pk>/", views.unit_dashboard, name="unit_dashboard"),
     path("tasks/<int:pk>/", views.task_records, name="task"),
+]
+
+# Bulk entry (views_bulk): template → upload and check → save all, or only the valid rows.
+urlpatterns += [
+    path("import/", views_bulk.bulk_import, name="bulk_import"),
+    path("import/template/<str:kind>.<str:fmt>", views_bulk.bulk_template, name="bulk_template"),
+    path("import/<str:token>/save/", views_bulk.bulk_save, name="bulk_save"),
+    path("import/<str:token>/errors.csv", views_bulk.bulk_errors, name="bulk_errors"),
 ]

@@ -3,10 +3,14 @@ saved while a row is invalid unless the valid ones are kept, errors by row and c
 
 import csv
 import io
+import tempfile
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import override_settings
+from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from kehoach.activities import bulk
@@ -271,4 +275,86 @@ class ImportRecordsCommandTest(BulkTestCase):
                 user="tamxuan1",
                 stderr=io.StringIO(),
             )
+        assert not Record.objects.exists()
+
+
+@override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="kehoach-bulk-"))
+class BulkViewsTest(BulkTestCase):
+    def setUp(self) -> None:
+        self.login(self.commune_a_staff)
+
+    def upload(self, rows: list[list[Any]], **extra: Any) -> Any:
+        data = {
+            "kind": "visual",
+            "plan": self.district_plan.pk,
+            "file": SimpleUploadedFile("ban-ghi.csv", csv_bytes(VISUAL_HEADERS, rows)),
+            **extra,
+        }
+        return self.client.post(reverse("activities:bulk_import"), data)
+
+    def token(self) -> str:
+        [token] = self.client.session["kehoach_bulk_imports"]
+        return str(token)
+
+    def test_the_page_offers_a_template_per_kind(self):
+        response = self.client.get(reverse("activities:bulk_import"))
+        assert response.status_code == 200
+        assert reverse("activities:bulk_template", args=["broadcast", "xlsx"]) in response.text
+
+    def test_it_downloads_a_template_listing_the_plans_tasks(self):
+        url = reverse("activities:bulk_template", args=["visual", "xlsx"])
+        response = self.client.get(url, {"plan": self.district_plan.pk})
+        assert response.status_code == 200
+        assert "mau-nhap-visual.xlsx" in response["Content-Disposition"]
+        workbook = load_workbook(io.BytesIO(response.content))
+        values = list(workbook.worksheets[2].iter_rows(values_only=True))
+        assert ("Nhiệm vụ", "2", "Phát sóng trên đài truyền thanh xã") in values
+
+    def test_a_hidden_plan_or_unknown_kind_has_no_template(self):
+        url = reverse("activities:bulk_template", args=["visual", "csv"])
+        assert self.client.get(url, {"plan": self.commune_b_plan.pk}).status_code == 404
+        bad = reverse("activities:bulk_template", args=["recipe", "csv"])
+        assert self.client.get(bad).status_code == 404
+
+    def test_a_valid_file_is_checked_then_saved(self):
+        response = self.upload([visual_row(), visual_row()])
+        assert response.status_code == 200
+        assert not Record.objects.exists()
+        response = self.client.post(reverse("activities:bulk_save", args=[self.token()]))
+        assert response.status_code == 302
+        assert Record.objects.count() == 2
+        assert self.client.session["kehoach_bulk_imports"] == {}
+
+    def test_an_invalid_row_is_reported_and_nothing_is_saved_without_consent(self):
+        response = self.upload([visual_row(), visual_row(date="hôm qua")])
+        assert response.status_code == 200
+        assert "hôm qua" in response.text
+        token = self.token()
+        report = self.client.get(reverse("activities:bulk_errors", args=[token]))
+        lines = list(csv.reader(io.StringIO(report.content.decode("utf-8-sig"))))
+        assert lines[1][:2] == ["3", "Ngày"]
+        # Saving without choosing to keep the valid rows saves nothing.
+        self.client.post(reverse("activities:bulk_save", args=[token]))
+        assert not Record.objects.exists()
+        self.client.post(reverse("activities:bulk_save", args=[token]), {"keep_valid": "1"})
+        assert Record.objects.count() == 1
+
+    def test_a_file_that_is_not_a_table_is_refused_on_the_form(self):
+        data = {
+            "kind": "visual",
+            "plan": self.district_plan.pk,
+            "file": SimpleUploadedFile("ke-hoach.docx", b"PK\x03\x04"),
+        }
+        response = self.client.post(reverse("activities:bulk_import"), data)
+        assert response.status_code == 200
+        assert response.context["form"].errors["file"]
+        assert "kehoach_bulk_imports" not in self.client.session
+
+    def test_another_session_cannot_save_or_read_the_upload(self):
+        self.upload([visual_row()])
+        token = self.token()
+        self.client.logout()
+        self.login(self.commune_a_staff)
+        assert self.client.post(reverse("activities:bulk_save", args=[token])).status_code == 404
+        assert self.client.get(reverse("activities:bulk_errors", args=[token])).status_code == 404
         assert not Record.objects.exists()
