@@ -261,20 +261,23 @@ def _clean_product(values: Mapping[str, Any], errors: Errors) -> dict[str, Any]:
 def _write_product(record: Record, clean: Mapping[str, Any]) -> None:
     languages: list[Language] = clean["languages"]
     platforms: list[Platform] = clean["platforms"]
-    product = Product(
+    # Updated in place, never deleted and recreated: broadcasts and portal posts point at it.
+    product, _created = Product.objects.update_or_create(
         record=record,
-        product_kind=clean["product_kind"],
-        url=clean["url"],
-        digitised=clean["digitised"],
-        published_online=clean["published_online"],
+        defaults={
+            "product_kind": clean["product_kind"],
+            "url": clean["url"],
+            "digitised": clean["digitised"],
+            "published_online": clean["published_online"],
+            # The two flags are what targets count; they follow the languages and platforms set
+            # here and are refreshed by product_flags_refresh when a language or platform
+            # row changes.
+            "in_minority_or_foreign_language": any(
+                lang.group in (LanguageGroup.MINORITY, LanguageGroup.FOREIGN) for lang in languages
+            ),
+            "on_digital_platform": any(platform.digital for platform in platforms),
+        },
     )
-    # The two flags are what targets count; they follow the languages and platforms set here
-    # and are refreshed by product_flags_refresh when a language or platform row changes.
-    product.in_minority_or_foreign_language = any(
-        lang.group in (LanguageGroup.MINORITY, LanguageGroup.FOREIGN) for lang in languages
-    )
-    product.on_digital_platform = any(platform.digital for platform in platforms)
-    product.save()
     product.languages.set(languages)
     product.platforms.set(platforms)
 
@@ -302,14 +305,19 @@ def _clean_training(values: Mapping[str, Any], errors: Errors) -> dict[str, Any]
 
 
 def _write_training(record: Record, clean: Mapping[str, Any]) -> None:
-    training = Training.objects.create(
-        record=record, training_kind=clean["training_kind"], organiser=clean["organiser"]
+    training, _created = Training.objects.update_or_create(
+        record=record,
+        defaults={"training_kind": clean["training_kind"], "organiser": clean["organiser"]},
     )
+    attendees: list[Person] = clean["attendees"]
+    training.attendance.exclude(person__in=attendees).delete()
+    present = set(training.attendance.values_list("person_id", flat=True))
     # Duties are copied as held on the day of recording: a later change of post does not
-    # rewrite who was trained as what.
+    # rewrite who was trained as what (attendees already recorded keep theirs).
     Attendance.objects.bulk_create(
         Attendance(training=training, person=person, duties=",".join(str(d) for d in person.duties))
-        for person in clean["attendees"]
+        for person in attendees
+        if person.pk not in present
     )
 
 
@@ -370,7 +378,7 @@ def _clean_bulletin(values: Mapping[str, Any], errors: Errors) -> dict[str, Any]
 
 def _simple_writer(model: type[Model]) -> Callable[[Record, Mapping[str, Any]], None]:
     def write(record: Record, clean: Mapping[str, Any]) -> None:
-        model._default_manager.create(record=record, **clean)
+        model._default_manager.update_or_create(record=record, defaults=dict(clean))
 
     return write
 
@@ -584,15 +592,15 @@ def record_update(
         conventions=conventions if conventions is not None else list(record.conventions.all()),
         detail=merged,
     )
-    # The detail row is rewritten whole: simpler than field-by-field, and the product flags
-    # are recomputed on the way.
-    old = getattr(record, DETAIL_FIELD[RecordKind(record.kind)], None)
-    if old is not None:
-        old.delete()
-    for name in DETAIL_FIELD.values():
+    if new_kind != record.kind:
+        old = getattr(record, DETAIL_FIELD[RecordKind(record.kind)], None)
+        if old is not None:
+            old.delete()
         # Forget the cached reverse one-to-one, which still points at the deleted row.
-        record._state.fields_cache.pop(name, None)
+        record._state.fields_cache.pop(DETAIL_FIELD[RecordKind(record.kind)], None)
     _save(record, values, clean_detail)
+    # The detail was written through its own manager: reload it on next access.
+    record._state.fields_cache.pop(DETAIL_FIELD[RecordKind(record.kind)], None)
     return record
 
 

@@ -29,7 +29,7 @@ from kehoach.activities.services import (
     target_rule_set,
 )
 from kehoach.activities.testing import DEFAULT_DETAIL, make_record
-from kehoach.people.services import person_erase
+from kehoach.people.services import person_erase, person_update
 from kehoach.plans.models import Target
 from kehoach.testing import KehoachTestCase
 
@@ -314,6 +314,41 @@ class RecordUpdateTests(RecordCase):
         self.assertEqual(list(record.tasks.all()), [self.office_task])
         self.assertEqual(record.date, dt.date(2024, 9, 2))
         self.assertEqual(record.briefing.journalists, 6)
+
+    def test_it_keeps_the_links_to_a_product_it_updates(self):
+        product = self.create()
+        broadcast = self.create(
+            kind=RecordKind.BROADCAST,
+            detail={**DEFAULT_DETAIL[RecordKind.BROADCAST], "product": product.pk},
+        )
+        record_update(record=product, by=None, detail={"platforms": ["radio", "social"]})
+        self.assertEqual(Broadcast.objects.get(record=broadcast).product_id, product.pk)
+        self.assertTrue(Product.objects.get(record=product).on_digital_platform)
+
+    def test_it_keeps_the_duties_attendees_held_when_recorded(self):
+        record = self.create(
+            kind=RecordKind.TRAINING,
+            detail={"training_kind": "training", "attendees": [self.commune_a_person.pk]},
+        )
+        person_update(person=self.commune_a_person, duties=["foreign_info"])
+        record_update(
+            record=record,
+            by=None,
+            detail={"attendees": [self.commune_a_person.pk, self.commune_b_person.pk]},
+        )
+        self.assertEqual(
+            dict(
+                Attendance.objects.filter(training__record=record).values_list(
+                    "person_id", "duties"
+                )
+            ),
+            {self.commune_a_person.pk: "human_rights", self.commune_b_person.pk: "human_rights"},
+        )
+        record_update(record=record, by=None, detail={"attendees": [self.commune_b_person.pk]})
+        self.assertEqual(
+            list(Attendance.objects.filter(training__record=record).values_list("person_id")),
+            [(self.commune_b_person.pk,)],
+        )
 
 
 class RecordDeleteTests(RecordCase):
