@@ -8,9 +8,12 @@ checked by tests/test_demo.py.
 """
 
 import datetime as dt
+import importlib
 import random
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from django.apps import apps
 
 from kehoach.people.models import Person
 from kehoach.people.services import person_create
@@ -510,8 +513,16 @@ class _Year:
             )
 
 
+def _languages_and_platforms_ensure() -> None:
+    """The lookup rows of data migration 0002, again: a test database flushed between browser
+    tests has lost them, and the demo must load there too."""
+    migration = importlib.import_module("kehoach.activities.migrations.0002_languages_platforms")
+    migration.load(apps, None)
+
+
 def demo_records_load(*, plan: Plan, units: Mapping[str, Unit]) -> list[Record]:
     """Load the demo year of records for the seed plan (and the spokespersons it needs)."""
+    _languages_and_platforms_ensure()
     for unit_key, full_name, position in DEMO_SPOKESPERSONS:
         person_create(
             full_name=full_name, unit=units[unit_key], position=position, duties=["spokesperson"]
