@@ -69,6 +69,7 @@ class DemoRecordsTest(TestCase):
         # 90 products: 4 radio programmes in Cor, a Vietnamese–Cor leaflet, 5 portal
         # articles, 4 social posts and 2 in English: 16, inside the 15–20% range.
         assert (language_or_digital.numerator, language_or_digital.denominator) == (16, 90)
+        assert language_or_digital.value is not None
         assert Decimal(15) <= language_or_digital.value <= Decimal(20)
         assert language_or_digital.status == selectors.ProgressStatus.MET
         assert (digitised_online.numerator, digitised_online.denominator) == (10, 90)

@@ -74,6 +74,7 @@ def test_a_commune_records_a_broadcast_and_the_district_sees_it(
     after = selectors.target_progress(target=language_target, as_of=END_OF_YEAR)
     assert after is not None
     # A programme in Cor counts: one more product, and one more counted.
+    assert before.denominator is not None
     assert (after.numerator, after.denominator) == (before.numerator + 1, before.denominator + 1)
     sign_out(page)
     sign_in(page, live_server.url, "quanly")
