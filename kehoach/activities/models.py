@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kehoach.lib.vntext import search_key
 from kehoach.people.models import Person
 from kehoach.plans.models import Convention, Target, Task, Theme
 from kehoach.units.models import Unit
@@ -44,6 +45,7 @@ class Record(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -58,6 +60,9 @@ class Record(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def refresh_keys(self) -> None:
+        self.search_text = search_key(f"{self.title} {self.description}")
 
 
 class Attachment(models.Model):

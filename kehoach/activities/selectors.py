@@ -27,6 +27,7 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from kehoach.accounts import access
+from kehoach.lib.vntext import search_key
 from kehoach.people.models import DUTY_FIELDS, Duty, Person
 from kehoach.plans.models import Plan, Target, Task, TaskStatus
 from kehoach.units.models import Unit
@@ -94,9 +95,10 @@ def record_list(*, queryset: QuerySet[Record], filters: RecordFilters) -> QueryS
         queryset = queryset.filter(date__gte=filters.date_from)
     if filters.date_to:
         queryset = queryset.filter(date__lte=filters.date_to)
-    query = " ".join(filters.query.split())
+    query = search_key(filters.query)
     if query:
-        queryset = queryset.filter(Q(title__icontains=query) | Q(description__icontains=query))
+        # With or without diacritics, in either tone placement (Record.search_text).
+        queryset = queryset.filter(search_text__contains=query)
     return queryset.select_related(
         "unit",
         "created_by",

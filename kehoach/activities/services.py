@@ -519,6 +519,7 @@ def _clean_record(
 def _save(record: Record, values: Mapping[str, Any], clean_detail: Mapping[str, Any]) -> None:
     for name in ("kind", "unit", "date", "title", "description"):
         setattr(record, name, values[name])
+    record.refresh_keys()
     record.save()
     record.tasks.set(values["tasks"])
     record.themes.set(values["themes"])

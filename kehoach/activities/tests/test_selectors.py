@@ -233,3 +233,16 @@ class ActivityByMonthTests(KehoachTestCase):
             counts = activity_by_month(plan=self.district_plan, year=2024)
         self.assertEqual((counts["product"][2], counts["product"][3]), (0, 1))
         self.assertEqual(counts["product"][8], 14)
+
+
+class RecordSearchWithoutDiacriticsTest(KehoachTestCase):
+    def test_it_finds_a_record_typed_without_marks_or_in_the_other_tone_placement(self):
+        from kehoach.activities.selectors import RecordFilters, record_list
+        from kehoach.activities.testing import make_record
+
+        record = make_record(
+            unit=self.commune_a, tasks=[self.commune_task], title="Phát thanh về quyền trẻ em (hoá)"
+        )
+        for query in ("quyen tre em", "QUYỀN TRẺ EM", "hóa"):
+            found = record_list(queryset=Record.objects.all(), filters=RecordFilters(query=query))
+            assert list(found) == [record], query
