@@ -24,11 +24,13 @@ from django.db.models import (
     TextChoices,
 )
 from django.db.models.functions import TruncMonth
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from kehoach.accounts import access
 from kehoach.lib.vntext import search_key
 from kehoach.people.models import DUTY_FIELDS, Duty, Person
+from kehoach.plans.extensions import TargetValue
 from kehoach.plans.models import Plan, Target, Task, TaskStatus
 from kehoach.units.models import Unit
 
@@ -504,6 +506,20 @@ def target_members(*, target: Target, part: str, as_of: dt.date) -> QuerySet[Any
     if not numerator:
         return Record.objects.none()
     return records.filter(pk__in=_counted_records(rule, window).values("pk"))
+
+
+def plan_target_values(plan: Plan, as_of: dt.date) -> dict[int, TargetValue]:
+    """The computed targets of a plan as the plan home page shows them (plans.extensions)."""
+    values = {}
+    for progress in plan_targets_progress(plan=plan, as_of=as_of):
+        shown = "—"
+        if progress.value is not None:
+            shown = number_format(progress.value, decimal_pos=1, use_l10n=True)
+            shown += " %" if progress.is_share else ""
+        values[progress.target.pk] = TargetValue(
+            value=shown, status=progress.status, status_label=progress.status_label
+        )
+    return values
 
 
 def plan_targets_progress(*, plan: Plan, as_of: dt.date) -> list[TargetProgress]:

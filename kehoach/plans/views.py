@@ -25,6 +25,7 @@ from kehoach.lib.vndates import date_short
 from kehoach.units.models import Unit
 
 from . import importing, selectors, services
+from .extensions import TargetValue, target_values
 from .forms import TaskFilterForm, TaskForm, TaskStatusForm
 from .models import (
     Assignment,
@@ -118,9 +119,12 @@ def _amount(value: Decimal) -> str:
 class TargetRow:
     target: Target
     amount: str  # "100 %", "15–20 %", "" when the target is qualitative
+    computed: TargetValue | None = None  # from records, where an app computes it
 
 
-def _target_rows(targets: list[Target]) -> list[TargetRow]:
+def _target_rows(
+    targets: list[Target], values: dict[int, TargetValue] | None = None
+) -> list[TargetRow]:
     rows = []
     for target in targets:
         amount = ""
@@ -130,7 +134,7 @@ def _target_rows(targets: list[Target]) -> list[TargetRow]:
                 amount += "–" + _amount(target.value_max)
             if target.unit_of_measure:
                 amount += " " + target.unit_of_measure
-        rows.append(TargetRow(target=target, amount=amount))
+        rows.append(TargetRow(target=target, amount=amount, computed=(values or {}).get(target.pk)))
     return rows
 
 
@@ -192,7 +196,7 @@ def plan_home(request: HttpRequest, pk: int) -> HttpResponse:
             "overdue_rows": _task_rows(dashboard.overdue, today),
             "due_rows": _task_rows(dashboard.due_this_month, today),
             "reporting": [(duty, day, day < today) for duty, day in dashboard.reporting_due],
-            "targets": _target_rows(list(plan.targets.all())),
+            "targets": _target_rows(list(plan.targets.all()), target_values(plan, today)),
             "themes": themes,
             "conventions": _conventions_of(themes),
             "implements_visible": bool(

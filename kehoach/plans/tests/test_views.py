@@ -631,3 +631,39 @@ class PlanExportTest(KehoachTestCase):
         data = json.loads(body)
         assert data["number"] == "125/KH-UBND"
         assert [t["title"] for t in data["tasks"]][:1] == ["Theo dõi thông tin báo chí"]
+
+
+class PlanHomeComputedTargetsTest(KehoachTestCase):
+    """A target with a rule shows its value from records; the others stay 'not yet computed'."""
+
+    def test_it_shows_the_value_computed_from_records(self):
+        from kehoach.activities.services import target_rule_set
+        from kehoach.activities.testing import make_record
+
+        plan = make_plan(
+            issuer=self.district,
+            title="Kế hoạch có chỉ tiêu tính từ hồ sơ",
+            targets=[
+                {
+                    "text": "Sản phẩm tiếng dân tộc hoặc trên nền tảng số 15 - 20%",
+                    "value": 15,
+                    "value_max": 20,
+                    "unit": "%",
+                },
+                {"text": "Chỉ tiêu chưa có quy tắc tính", "value": None, "unit": None},
+            ],
+            tasks=[{"title": "Sản xuất sản phẩm truyền thông"}],
+        )
+        computed, manual = plan.targets.order_by("order")
+        target_rule_set(
+            target=computed, kind="product_share", params={"condition": "language_or_digital"}
+        )
+        task = plan.tasks.get()
+        make_record(unit=self.commune_a, tasks=[task], languages=["cor"], platforms=["radio"])
+        make_record(unit=self.commune_a, tasks=[task], languages=["vi"], platforms=["radio"])
+        self.login(self.manager)
+        response = self.client.get(reverse("plans:home", args=[plan.pk]))
+        values = {row.target.pk: row.computed for row in response.context["targets"]}
+        assert values[computed.pk] is not None and values[computed.pk].value == "50,0 %"
+        assert values[manual.pk] is None
+        self.assertContains(response, "Chưa tính toán", count=1)
