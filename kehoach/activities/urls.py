@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kehoach.activities import views, views_bulk
+from kehoach.activities import views, views_bulk, views_notifications
 
 app_name = "activities"
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan_dashboard, name="plan_dashboard"),
     path("units/<int:pk>/", views.unit_dashboard, name="unit_dashboard"),
     path("tasks/<int:pk>/", views.task_records, name="task"),
+    path("reminders/", views_notifications.notification_list, name="notifications"),
+    path("reminders/read/", views_notifications.notifications_mark_read, name="notifications_read"),
 ]
 
 # Bulk entry (views_bulk): template → upload and check → save all, or only the valid rows.

@@ -42,6 +42,9 @@ BULK_URL_NAMES: set[str] = {
     "activities:bulk_errors",
 }
 COVERED_URL_NAMES |= BULK_URL_NAMES
+# The user's own reminders: checked by NotificationPermissionTest below.
+NOTIFICATION_URL_NAMES = {"activities:notifications", "activities:notifications_read"}
+COVERED_URL_NAMES |= NOTIFICATION_URL_NAMES
 
 RECORD_READS = ["activities:detail"]
 RECORD_WRITES = ["activities:edit", "activities:delete"]
@@ -136,9 +139,8 @@ class AnonymousTest(RecordPermissionCase):
         assert snapshot() == before
 
     def test_the_matrix_visits_every_covered_url(self):
-        assert {name for name, _m, _u in self.every_request()} | BULK_URL_NAMES == (
-            COVERED_URL_NAMES
-        )
+        visited = {name for name, _m, _u in self.every_request()}
+        assert visited | BULK_URL_NAMES | NOTIFICATION_URL_NAMES == COVERED_URL_NAMES
 
 
 class OutsiderTest(RecordPermissionCase):
@@ -339,3 +341,47 @@ class BulkPermissionTest(RecordPermissionCase):
                 response = self.client.post(reverse("activities:bulk_save", args=[token]))
                 assert response.status_code == 302
                 assert Record.objects.count() == count + 1
+
+
+class NotificationPermissionTest(KehoachTestCase):
+    """Reminders belong to one user: nobody else sees or marks them."""
+
+    def setUp(self):
+        from kehoach.activities.models import Notification
+
+        self.mine = Notification.objects.create(
+            user=self.commune_a_staff,
+            task=self.commune_task,
+            kind="overdue",
+            day=dt.date(2024, 7, 1),
+            message="Nhiệm vụ phát sóng đã quá hạn",
+        )
+        self.theirs = Notification.objects.create(
+            user=self.commune_b_staff,
+            task=self.communes_group_task,
+            kind="due_soon",
+            day=dt.date(2024, 7, 1),
+            message="Nhiệm vụ cổ động trực quan sắp đến hạn",
+        )
+
+    def test_anonymous_users_are_sent_to_sign_in(self):
+        for name, method in (
+            ("activities:notifications", "get"),
+            ("activities:notifications_read", "post"),
+        ):
+            response = getattr(self.client, method)(reverse(name))
+            assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+    def test_a_user_sees_only_their_own_reminders(self):
+        self.client.force_login(self.commune_a_staff)
+        response = self.client.get(reverse("activities:notifications"))
+        self.assertContains(response, "Nhiệm vụ phát sóng đã quá hạn")
+        self.assertNotContains(response, "Nhiệm vụ cổ động trực quan sắp đến hạn")
+
+    def test_marking_read_touches_only_the_users_own_reminders(self):
+        self.client.force_login(self.commune_a_staff)
+        assert self.client.get(reverse("activities:notifications_read")).status_code == 405
+        self.client.post(reverse("activities:notifications_read"))
+        self.mine.refresh_from_db()
+        self.theirs.refresh_from_db()
+        assert self.mine.read_at is not None and self.theirs.read_at is None
