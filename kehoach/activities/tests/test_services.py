@@ -7,6 +7,7 @@ import tempfile
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.utils import translation
 
 from kehoach.activities.models import (
     Attendance,
@@ -35,6 +36,11 @@ from kehoach.testing import KehoachTestCase
 
 
 class RecordCase(KehoachTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        # These tests read the English msgids; the Vietnamese catalog is checked elsewhere.
+        self.enterContext(translation.override("en"))
+
     def create(self, kind=RecordKind.PRODUCT, **overrides):
         arguments = {
             "kind": kind,
