@@ -209,7 +209,8 @@ class BulkTemplateTest(BulkTestCase):
         data = bulk.template_bytes(kind="visual", fmt="csv")
         lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
         assert lines[0][:2] == ["Đơn vị (*)", "Ngày (*)"]
-        assert lines[1][0].startswith("# The unit that did it")
+        # The note row is in the user's language (Vietnamese by default) and starts with "#".
+        assert lines[1][0].startswith("# Đơn vị thực hiện")
         filled = data + "Xã Tam Xuân I,2024-05-19,Pa nô,3,,,,panel,2,Chợ Tam Xuân\n".encode()
         result = self.run_import(filled)
         assert result.ok and result.saved == 1, result.errors

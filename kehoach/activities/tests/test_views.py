@@ -215,7 +215,7 @@ class RecordDetailEditTest(RecordsCase):
     def test_the_page_shows_the_kinds_fields(self):
         response = self.client.get(reverse("activities:detail", args=[self.record.pk]))
         facts = dict(response.context["facts"])
-        assert "Tiếng Cơ Tu" in facts["Languages"]
+        assert "Tiếng Cơ Tu" in facts["Ngôn ngữ"]
         assert response.context["can_edit"]
 
     def test_the_edit_form_starts_from_the_stored_values(self):
