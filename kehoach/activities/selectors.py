@@ -601,20 +601,20 @@ def activity_by_month(
 ) -> dict[str, list[int]]:
     """Records per kind and month of a year (12 counts per kind, every kind present)."""
     records = Record.objects.filter(date__gte=dt.date(year, 1, 1), date__lte=dt.date(year, 12, 31))
+    # Joins driven from the plan's or task's rows (a record counted once per month by the
+    # DISTINCT): an EXISTS per record would scan every record of the year at province scale.
     if plan is not None:
-        records = records.filter(
-            Exists(
-                Record.tasks.through.objects.filter(record_id=OuterRef("pk"), task__plan_id=plan.pk)
-            )
-        )
+        records = records.filter(tasks__plan_id=plan.pk)
     if task is not None:
-        records = records.filter(
-            Exists(Record.tasks.through.objects.filter(record_id=OuterRef("pk"), task_id=task.pk))
-        )
+        records = records.filter(tasks__id=task.pk)
     if unit is not None:
         records = records.filter(unit__path__startswith=unit.path)
     result = {kind: [0] * 12 for kind in RecordKind.values}
-    rows = records.values("kind", month=TruncMonth("date")).annotate(n=Count("pk")).order_by()
+    rows = (
+        records.values("kind", month=TruncMonth("date"))
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    )
     for row in rows:
         result[row["kind"]][_month_key(row["month"]).month - 1] = row["n"]
     return result
