@@ -195,7 +195,18 @@ def plan_import(
             themes=[themes_by_number[str(n)] for n in item.get("themes") or []],
         )
 
-    for order, item in enumerate(data.get("duties") or []):
+    _unit_duties_create(plan, data.get("duties") or [], resolve_unit)
+
+    for order, item in enumerate(data.get("reporting") or []):
+        reporting_duty_create(plan=plan, order=order, data=item, resolve_unit=resolve_unit)
+    return plan
+
+
+def _unit_duties_create(
+    plan: Plan, items: Sequence[Mapping[str, Any]], resolve_unit: UnitResolver | None
+) -> None:
+    """The duties of each unit (section "Tổ chức thực hiện"), names resolved where possible."""
+    for order, item in enumerate(items):
         unit, scope = _resolve(item["who"], resolve_unit)
         UnitDuty.objects.create(
             plan=plan,
@@ -205,10 +216,6 @@ def plan_import(
             scope=scope,
             text=item["text"],
         )
-
-    for order, item in enumerate(data.get("reporting") or []):
-        reporting_duty_create(plan=plan, order=order, data=item, resolve_unit=resolve_unit)
-    return plan
 
 
 def reporting_duty_create(
@@ -784,16 +791,7 @@ def plan_reimport(
 
     if "duties" in data:
         plan.unit_duties.all().delete()
-        for order, item in enumerate(data.get("duties") or []):
-            unit, scope = _resolve(item["who"], resolve_unit)
-            UnitDuty.objects.create(
-                plan=plan,
-                order=order,
-                name_as_written=item["who"],
-                unit=unit,
-                scope=scope,
-                text=item["text"],
-            )
+        _unit_duties_create(plan, data.get("duties") or [], resolve_unit)
     return PlanReimport(plan=plan, kept=kept, **counts)
 
 
