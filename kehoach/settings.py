@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "kehoach.accounts",
     "kehoach.plans",
     "kehoach.activities",
+    "kehoach.reports",
 ]
 
 MIDDLEWARE = [
