@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from kehoach.activities.testing import make_record
 from kehoach.plans.models import ReportingDuty
@@ -94,7 +95,7 @@ class ReportSaveTests(ReportsTestCase):
     def test_it_refuses_a_stale_version_and_changes_nothing(self) -> None:
         report = report_open(period=self.period, unit=self.commune_a, by=self.commune_a_staff)
         report_save(report=report, by=self.commune_a_staff, version=1, proposals="Cấp kinh phí.")
-        with self.assertRaises(ValidationError) as caught:
+        with translation.override("en"), self.assertRaises(ValidationError) as caught:
             report_save(report=report, by=self.manager, version=1, proposals="Bản cũ.")
         self.assertEqual(caught.exception.code, "stale")
         self.assertIn("someone else", caught.exception.messages[0])
