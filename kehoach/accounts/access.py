@@ -154,3 +154,21 @@ def can_write_unit(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
 
 def can_merge_units(user: AbstractBaseUser | AnonymousUser) -> bool:
     return scope_for(user).is_admin
+
+
+# Periodic reports: a unit's staff write and send its report; the receiving unit's staff review it.
+
+
+def can_read_report(
+    user: AbstractBaseUser | AnonymousUser, unit: Unit, receiver: Unit | None
+) -> bool:
+    scope = scope_for(user)
+    return scope.covers(unit) or (receiver is not None and scope.covers(receiver))
+
+
+def can_edit_report(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
+    return scope_for(user).covers(unit)
+
+
+def can_review_report(user: AbstractBaseUser | AnonymousUser, receiver: Unit | None) -> bool:
+    return receiver is not None and scope_for(user).covers(receiver)

@@ -349,6 +349,7 @@ class TargetRule(models.Model):
 class NotificationKind(models.TextChoices):
     DUE_SOON = "due_soon", _("Due soon")
     OVERDUE = "overdue", _("Overdue")
+    REPORT = "report", _("Report awaited")
 
 
 class Notification(models.Model):
@@ -360,7 +361,12 @@ class Notification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="notifications")
+    # A reminder is about a task, or (task empty) about what `link` opens, e.g. a report to send.
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    link = models.CharField(_("link"), max_length=255, blank=True)
+    link_label = models.CharField(_("link text"), max_length=255, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=NotificationKind.choices)
     day = models.DateField(_("day"))
     message = models.TextField(_("message"))
@@ -374,7 +380,12 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "task", "kind", "day"], name="notification_once_a_day"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["user", "link", "kind", "day"],
+                condition=models.Q(task__isnull=True),
+                name="notification_link_once_a_day",
+            ),
         ]
         indexes = [models.Index(fields=["user", "read_at"])]
 

@@ -142,11 +142,11 @@ def reminders_send(*, today: dt.date) -> int:
         by_user: dict[int, list[str]] = defaultdict(list)
         for notification in new:
             by_user[notification.user_id].append(notification.message)
-        transaction.on_commit(lambda: _mail(by_user))
+        transaction.on_commit(lambda: notifications_mail(by_user))
     return len(new)
 
 
-def _mail(messages_by_user: dict[int, list[str]]) -> None:
+def notifications_mail(messages_by_user: dict[int, list[str]]) -> None:
     """One e-mail per user with an address; a mail server that fails does not lose the in-app
     notifications, which are already saved."""
     users = get_user_model().objects.filter(pk__in=messages_by_user).exclude(email="")

@@ -7,7 +7,7 @@ from .models import Report, ReportEvent, ReportPeriod
 
 @admin.register(ReportPeriod)
 class ReportPeriodAdmin(admin.ModelAdmin[ReportPeriod]):
-    list_display = ["label", "plan", "start", "end", "due", "cutoff"]
+    list_display = ["label", "plan", "start", "end", "due", "data_from", "data_to"]
     list_select_related = ["plan"]
 
 

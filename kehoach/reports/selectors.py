@@ -3,32 +3,31 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from kehoach.accounts.access import plan_visibility_q, scope_for
 from kehoach.lib.documents import OfficialDocument, Section
-from kehoach.plans.models import UnitScope
-from kehoach.units.models import COMMUNE_LEVEL_KINDS, Unit
+from kehoach.units.models import Unit
+from kehoach.units.selectors import unit_predecessor_ids
 
+from .figures import TABLE_FIGURES, figure_labels
 from .models import Report, ReportPeriod, ReportStatus
-from .services import SUMMED_FIGURES, compute_figures
+from .services import (
+    ADMINISTRATIVE_KINDS,
+    Consolidation,
+    consolidate,
+    duty_receiver,
+    reporting_units,
+)
 
-
-def _valid_in(queryset: QuerySet[Unit], period: ReportPeriod) -> QuerySet[Unit]:
-    """Units that existed at some time in the period (merged ones reported before they ended)."""
-    return queryset.filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=period.end),
-        Q(valid_to__isnull=True) | Q(valid_to__gte=period.start),
-    )
+__all__ = ["Consolidation", "consolidate"]
 
 
 def expected_units(*, period: ReportPeriod, receiver_unit: Unit) -> list[Unit]:
-    duty = period.duty
-    if duty.who_scope == UnitScope.COMMUNES or duty.who is None:
-        under = duty.who or receiver_unit
-        queryset = Unit.objects.filter(path__startswith=under.path, kind__in=COMMUNE_LEVEL_KINDS)
-        return list(_valid_in(queryset.exclude(pk=under.pk), period).order_by("sort_key"))
-    return [duty.who]
+    """The units whose report the receiver waits for in the period."""
+    return reporting_units(period, receiver_unit)
 
 
 class ReportState:
@@ -85,54 +84,40 @@ def completeness(*, period: ReportPeriod, receiver_unit: Unit) -> Completeness:
     return Completeness(rows=rows, counts=counts)
 
 
-@dataclass
-class Consolidation:
-    totals: dict[str, int]
-    per_unit: list[tuple[Unit, dict[str, Any]]]
-    table: list[list[str]]
-
-
-def _table(per_unit: list[tuple[Unit, dict[str, Any]]], totals: dict[str, int]) -> list[list[str]]:
-    header = [
-        _("Unit"),
-        _("Products"),
-        _("In minority or foreign languages"),
-        _("Trainings"),
-        _("Attendance"),
-        _("Broadcasts"),
-    ]
-    keys = ("products", "products_minority_or_foreign", "trainings", "attendance", "broadcasts")
+def figures_table(figures: dict[str, Any]) -> list[list[str]]:
+    """The table per unit of a consolidated report, from its (frozen) figures."""
+    labels = figure_labels()
+    header = [_("Unit"), *(labels[key] for key in TABLE_FIGURES)]
     rows = [header]
-    for unit, figures in per_unit:
-        rows.append([unit.name, *(str(figures.get(key, 0)) for key in keys)])
-    rows.append([_("Total"), *(str(totals.get(key, 0)) for key in keys)])
+    for row in figures.get("units", []):
+        rows.append([row["unit"], *(str(row.get(key, 0)) for key in TABLE_FIGURES)])
+    rows.append([_("Total"), *(str(figures.get(key, 0)) for key in TABLE_FIGURES)])
     return rows
 
 
-def consolidate(*, period: ReportPeriod, unit: Unit) -> Consolidation:
-    """The unit's own figures plus those of the accepted reports of the units below it."""
-    own = compute_figures(period=period, unit=unit, subtree=False)
-    accepted = (
-        Report.objects.filter(
-            period=period,
-            status=ReportStatus.ACCEPTED,
-            unit__path__startswith=unit.path,
-        )
-        .exclude(unit=unit)
-        .select_related("unit")
-        .order_by("unit__sort_key")
-    )
-    per_unit: list[tuple[Unit, dict[str, Any]]] = [(unit, own)]
-    per_unit += [(report.unit, report.figures) for report in accepted]
-    totals = {key: sum(int(f.get(key, 0)) for _u, f in per_unit) for key in SUMMED_FIGURES}
-    return Consolidation(totals=totals, per_unit=per_unit, table=_table(per_unit, totals))
+def _is_government(unit: Unit) -> bool:
+    return unit.kind in ADMINISTRATIVE_KINDS
 
 
-def _issuer_parent(unit: Unit) -> str:
+def _lower_first(name: str) -> str:
+    return name[:1].lower() + name[1:]
+
+
+def addressee(unit: Unit) -> str:
+    """How a report is addressed to the unit: "Ủy ban nhân dân huyện Núi Thành"."""
+    if _is_government(unit):
+        return f"Ủy ban nhân dân {_lower_first(unit.name)}"
+    return unit.name
+
+
+def _issuer_lines(unit: Unit) -> tuple[str, str]:
+    """The two lines of the issuer in the header (Decree 30): the People's Committee of a level
+    of government, or an agency under the committee of its level."""
+    if _is_government(unit) or unit.parent is None:
+        return "ỦY BAN NHÂN DÂN", unit.name
     parent = unit.parent
-    if unit.kind in ("district", "commune", "ward", "township", "province") or parent is None:
-        return "ỦY BAN NHÂN DÂN"
-    return parent.short_name or parent.name
+    above = f"UBND {_lower_first(parent.name)}" if _is_government(parent) else parent.name
+    return above, unit.name
 
 
 def report_document(*, report: Report) -> OfficialDocument:
@@ -160,17 +145,17 @@ def report_document(*, report: Report) -> OfficialDocument:
             paragraphs=[report.proposals] if report.proposals.strip() else [],
         ),
     ]
-    below = Report.objects.filter(period=period, unit__path__startswith=unit.path).exclude(
-        unit=unit
-    )
-    if below.filter(status=ReportStatus.ACCEPTED).exists():
-        consolidation = consolidate(period=period, unit=unit)
-        sections.append(Section(heading=_("FIGURES BY UNIT"), table=consolidation.table))
-    receiver = period.duty.to_whom
-    to_whom = receiver.name if receiver else period.duty.to_whom_as_written
+    if len(figures.get("units", [])) > 1:
+        sections.append(Section(heading=_("FIGURES BY UNIT"), table=figures_table(figures)))
+    receiver = report.receiver
+    to_whom = addressee(receiver) if receiver else period.duty.to_whom_as_written
+    issuer_parent, issuer = _issuer_lines(unit)
+    government = _is_government(unit)
     return OfficialDocument(
-        issuer_parent=_issuer_parent(unit),
-        issuer=unit.name,
+        issuer_parent=issuer_parent,
+        issuer=issuer,
+        signer_authority="TM. ỦY BAN NHÂN DÂN" if government else "",
+        signer_title="CHỦ TỊCH" if government else "THỦ TRƯỞNG CƠ QUAN",
         number="",
         type_code="BC",
         issuer_code="UBND",
@@ -181,4 +166,53 @@ def report_document(*, report: Report) -> OfficialDocument:
         recipients_to=[to_whom] if to_whom else [],
         sections=sections,
         recipients_cc=[_("As above;"), _("Kept on file.")],
+    )
+
+
+# --- for pages and the API ---------------------------------------------------------------------
+
+
+def periods_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet[ReportPeriod]:
+    """Periods of the plans the user sees, newest first."""
+    return (
+        ReportPeriod.objects.filter(plan_visibility_q(user, issuer_field="plan__issuer"))
+        .select_related("plan", "duty")
+        .order_by("-plan__year", "start", "end", "duty__order")
+    )
+
+
+def reports_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Report]:
+    """Reports a user may open: of the units they cover, or sent to a unit they cover."""
+    scope = scope_for(user)
+    return (
+        Report.objects.filter(scope.subtree_q("unit__path") | scope.subtree_q("receiver__path"))
+        .select_related("period", "period__plan", "unit", "receiver")
+        .distinct()
+    )
+
+
+def report_history(unit: Unit) -> QuerySet[Report]:
+    """Every report of the unit and of the units merged into it, newest period first: reports
+    sent before a merger stay with the old unit and show under its successor."""
+    return (
+        Report.objects.filter(unit_id__in=unit_predecessor_ids(unit))
+        .select_related("period", "period__plan", "unit")
+        .order_by("-period__start", "unit__sort_key")
+    )
+
+
+def receivers_for_user(user: AbstractBaseUser | AnonymousUser, period: ReportPeriod) -> list[Unit]:
+    """Units the user covers that receive reports in the period: the duty's receiver and any
+    unit that reports have been sent to."""
+    scope = scope_for(user)
+    candidates: dict[int, Unit] = {}
+    receiver = duty_receiver(period)
+    if receiver is not None:
+        candidates[receiver.pk] = receiver
+    for unit in Unit.objects.filter(
+        pk__in=Report.objects.filter(period=period).values("receiver_id")
+    ):
+        candidates.setdefault(unit.pk, unit)
+    return sorted(
+        (unit for unit in candidates.values() if scope.covers(unit)), key=lambda u: u.sort_key
     )

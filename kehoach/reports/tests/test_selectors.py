@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from kehoach.activities.testing import make_record
 from kehoach.lib.documents import write_docx
-from kehoach.reports.selectors import completeness, consolidate, report_document
+from kehoach.reports.selectors import completeness, consolidate, figures_table, report_document
 from kehoach.reports.services import (
     report_accept,
     report_open,
@@ -89,7 +89,8 @@ class ConsolidateTests(ReportsTestCase):
         self.assertEqual(result.totals["broadcast_times"], 3)
         names = [unit.name for unit, _figures in result.per_unit]
         self.assertEqual(names, ["Huyện Núi Thành", "Xã Tam Xuân I", "Xã Tam Xuân II"])
-        self.assertEqual(result.table[-1][:2], [_("Total"), "4"])
+        district_report = report_open(period=self.period, unit=self.district, by=None)
+        self.assertEqual(figures_table(district_report.figures)[-1][:2], [_("Total"), "4"])
 
     def test_it_leaves_out_reports_not_yet_accepted(self) -> None:
         self.accepted(self.commune_a)
@@ -113,7 +114,7 @@ class ReportDocumentTests(ReportsTestCase):
         self.assertEqual(
             document.title, "Kết quả thực hiện Kế hoạch số 125/KH-UBND 6 tháng đầu năm 2024"
         )
-        self.assertEqual(document.recipients_to, ["Huyện Núi Thành"])
+        self.assertEqual(document.recipients_to, ["Ủy ban nhân dân huyện Núi Thành"])
 
         text = "\n".join(p.text for p in docx.Document(io.BytesIO(write_docx(document))).paragraphs)
         self.assertIn("6 tháng đầu năm 2024", text)

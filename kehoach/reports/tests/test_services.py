@@ -25,7 +25,9 @@ class PeriodsGenerateTests(ReportsTestCase):
         self.assertEqual(self.period.start, dt.date(2024, 1, 1))
         self.assertEqual(self.period.end, dt.date(2024, 6, 30))
         self.assertEqual(self.period.due, dt.date(2024, 6, 15))
-        self.assertEqual(self.period.cutoff, self.period.end)
+        # Decree 09/2019: the data of the first half runs from 15/12 of the year before to 14/6.
+        self.assertEqual(self.period.data_from, dt.date(2023, 12, 15))
+        self.assertEqual(self.period.data_to, dt.date(2024, 6, 14))
 
     def test_it_runs_a_yearly_report_up_to_its_due_date_and_is_idempotent(self) -> None:
         ReportingDuty.objects.create(
