@@ -1,8 +1,26 @@
 """Django admin for reports: read-mostly; changes go through the services."""
 
 from django.contrib import admin
+from django.forms import ModelForm
+from django.http import HttpRequest
 
-from .models import Report, ReportEvent, ReportPeriod
+from kehoach.plans.models import Plan
+
+from .models import DataCutoff, Report, ReportEvent, ReportPeriod
+from .services import periods_generate
+
+
+@admin.register(DataCutoff)
+class DataCutoffAdmin(admin.ModelAdmin[DataCutoff]):
+    list_display = ["period_kind", "day", "source"]
+
+    def save_model(
+        self, request: HttpRequest, obj: DataCutoff, form: ModelForm[DataCutoff], change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        # Periods nobody has reported on yet take the new window at once.
+        for plan in Plan.objects.filter(report_periods__kind=obj.period_kind).distinct():
+            periods_generate(plan=plan)
 
 
 @admin.register(ReportPeriod)

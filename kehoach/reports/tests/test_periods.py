@@ -139,3 +139,19 @@ class AdHocPeriodTests(ReportsTestCase):
             )
         self.assertEqual(set(raised.exception.message_dict), {"duty", "label", "end", "due"})
         self.assertFalse(ReportPeriod.objects.filter(plan=self.commune_a_plan).exists())
+
+
+class DataCutoffAdminTests(ReportsTestCase):
+    def test_changing_a_rule_in_the_administration_moves_periods_not_yet_reported(self) -> None:
+        rule = DataCutoff.objects.get(period_kind="6 tháng")
+        self.client.force_login(self.admin)
+        response = self.client.post(
+            f"/admin/reports/datacutoff/{rule.pk}/change/",
+            {"period_kind": "6 tháng", "day": "", "source": "Lịch dương"},
+        )
+        self.assertEqual(response.status_code, 302)
+        self.period.refresh_from_db()
+        self.assertEqual(
+            (self.period.data_from, self.period.data_to),
+            (dt.date(2024, 1, 1), dt.date(2024, 6, 15)),
+        )
