@@ -6,6 +6,8 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import TaskResult
 
+from kehoach.reports.services import report_reminders_send
+
 from .reminders import reminders_send
 
 # When the daily run happens, in the site's time zone: before office hours.
@@ -27,8 +29,9 @@ def reminders_schedule(*, now: dt.datetime | None = None) -> TaskResult[int]:
 
 @task()
 def reminders_task(reschedule: bool = True) -> int:
-    """Send today's reminders; with `reschedule`, queue tomorrow's run first, so that a failure
-    today does not stop the daily chain."""
+    """Send today's reminders of tasks and of reports; with `reschedule`, queue tomorrow's run
+    first, so that a failure today does not stop the daily chain."""
     if reschedule:
         reminders_schedule()
-    return reminders_send(today=timezone.localdate())
+    today = timezone.localdate()
+    return reminders_send(today=today) + report_reminders_send(today=today)

@@ -8,6 +8,7 @@ import calendar
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -549,3 +551,40 @@ def reminders_send_missing(
             by_user.setdefault(notification.user_id, []).append(notification.message)
         transaction.on_commit(lambda: notifications_mail(by_user))
     return len(new)
+
+
+# Overdue reports are reminded of daily for this many days after their due date.
+OVERDUE_REMINDER_DAYS = 14
+
+
+def report_reminders_send(*, today: dt.date) -> int:
+    """The daily reminders of reports: for every period due within KEHOACH_REMINDER_DAYS or
+    overdue by up to two weeks, the staff of each unit that has not sent its report."""
+    days = settings.KEHOACH_REMINDER_DAYS
+    periods = ReportPeriod.objects.filter(
+        due__gte=today - dt.timedelta(days=OVERDUE_REMINDER_DAYS),
+        due__lte=today + dt.timedelta(days=days),
+    ).select_related("duty", "duty__who", "duty__to_whom", "plan")
+    written = 0
+    for period in periods:
+        receiver = duty_receiver(period)
+        if receiver is None:
+            continue
+        sent = set(
+            Report.objects.filter(
+                period=period, status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED]
+            ).values_list("unit_id", flat=True)
+        )
+        waiting = [unit for unit in reporters(period) if unit.pk not in sent]
+        written += reminders_send_missing(
+            period=period,
+            receiver=receiver,
+            units=waiting,
+            link_for=partial(_unit_report_path, period),
+            today=today,
+        )
+    return written
+
+
+def _unit_report_path(period: ReportPeriod, unit: Unit) -> str:
+    return reverse("reports:unit_report", args=[period.pk, unit.pk])

@@ -6,10 +6,14 @@ from django.utils.translation import gettext as _
 
 from kehoach.activities.reminders import reminders_send
 from kehoach.activities.tasks import reminders_task
+from kehoach.reports.services import report_reminders_send
 
 
 class Command(BaseCommand):
-    help = "Remind users of tasks due soon or overdue: once now, or every day through the worker."
+    help = (
+        "Remind users of tasks and reports due soon or overdue: once now, or every day through "
+        "the worker."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -25,5 +29,6 @@ class Command(BaseCommand):
                 _("Queued as task %(id)s; it queues itself again every day.") % {"id": result.id}
             )
             return
-        count = reminders_send(today=timezone.localdate())
+        today = timezone.localdate()
+        count = reminders_send(today=today) + report_reminders_send(today=today)
         self.stdout.write(_("%(count)s reminders written.") % {"count": count})
