@@ -26,6 +26,7 @@ from kehoach.accounts.api import router as accounts_router
 from kehoach.activities.api import router as activities_router
 from kehoach.people.api import router as people_router
 from kehoach.plans.api import router as plans_router
+from kehoach.reports.api import router as reports_router
 from kehoach.units.api import router as units_router
 
 
@@ -70,6 +71,7 @@ api.add_router("", units_router)
 api.add_router("", people_router)
 api.add_router("", plans_router)
 api.add_router("", activities_router)
+api.add_router("", reports_router)
 
 
 def _error(

@@ -21,7 +21,9 @@ from kehoach.activities.services import target_rule_set
 from kehoach.activities.testing import make_record
 from kehoach.api import api
 from kehoach.people.models import Person
-from kehoach.plans.models import Assignment, Plan, Target, Task, TaskEvent
+from kehoach.plans.models import Assignment, Plan, ReportingDuty, Target, Task, TaskEvent, UnitScope
+from kehoach.reports.models import Report, ReportEvent, ReportPeriod
+from kehoach.reports.services import periods_generate, report_open, report_submit
 from kehoach.testing import KehoachTestCase
 
 ROLES = ("anonymous", "outsider", "commune_b_staff", "commune_a_staff", "manager", "admin")
@@ -44,6 +46,9 @@ CREATE_PERSON_IN_A = statuses(401, 422, 422, 201, 201, 201)
 CREATE_RECORD_IN_A = CREATE_PERSON_IN_A
 DELETE_A = statuses(401, 404, 404, 204, 204, 204)
 ADD_TO_A = statuses(401, 404, 404, 201, 201, 201)
+# Commune A's report goes to the district: commune A staff read it, the district reviews it.
+REVIEW_A = statuses(401, 404, 404, 403, 200, 200)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
@@ -51,8 +56,10 @@ class Case:
     method: str
     path: str  # as in the OpenAPI schema
     expected: dict[str, int]
-    params: Callable[[Any], dict[str, int]] = lambda t: {}
+    params: Callable[[Any], dict[str, int | str]] = lambda t: {}
     body: Callable[[Any], dict[str, Any]] | None = None
+    # What an allowed request answers with; refusals are always JSON.
+    content_type: str = "application/json"
 
 
 CASES = [
@@ -168,6 +175,55 @@ CASES = [
     Case(
         "GET", "/api/tasks/{task_id}/progress", READ_A, lambda t: {"task_id": t.commune_a_task.pk}
     ),
+    # Commune A reports quarterly on its own plan to the district: a draft for the first quarter,
+    # a submitted report for the second, none yet for the third.
+    Case("GET", "/api/reports/periods", LIST),
+    Case(
+        "GET",
+        "/api/reports/periods/{period_id}/completeness",
+        REVIEW_A,
+        lambda t: {"period_id": t.commune_a_quarters[0].pk},
+    ),
+    Case(
+        "POST",
+        "/api/reports/periods/{period_id}/units/{unit_id}/open",
+        ADD_TO_A,
+        lambda t: {"period_id": t.commune_a_quarters[2].pk, "unit_id": t.commune_a.pk},
+    ),
+    Case("GET", "/api/reports/{report_id}", READ_A, lambda t: {"report_id": t.commune_a_draft.pk}),
+    Case(
+        "PUT",
+        "/api/reports/{report_id}",
+        READ_A,
+        lambda t: {"report_id": t.commune_a_draft.pk},
+        body=lambda t: {"version": 1, "results": "Phát 8 buổi trên loa truyền thanh thôn."},
+    ),
+    Case(
+        "POST",
+        "/api/reports/{report_id}/submit",
+        READ_A,
+        lambda t: {"report_id": t.commune_a_draft.pk},
+    ),
+    Case(
+        "POST",
+        "/api/reports/{report_id}/return",
+        REVIEW_A,
+        lambda t: {"report_id": t.commune_a_submitted.pk},
+        body=lambda t: {"comment": "Đề nghị bổ sung số liệu phát sóng."},
+    ),
+    Case(
+        "POST",
+        "/api/reports/{report_id}/accept",
+        REVIEW_A,
+        lambda t: {"report_id": t.commune_a_submitted.pk},
+    ),
+    Case(
+        "GET",
+        "/api/reports/{report_id}/export.{fmt}",
+        READ_A,
+        lambda t: {"report_id": t.commune_a_draft.pk, "fmt": "xlsx"},
+        content_type=XLSX,
+    ),
 ]
 
 
@@ -182,6 +238,9 @@ def _snapshot() -> dict[str, list[dict[str, Any]]]:
         Record,
         Attachment,
         VisualCampaign,
+        ReportPeriod,
+        Report,
+        ReportEvent,
     )
     return {m.__name__: list(m._default_manager.order_by("pk").values()) for m in models}
 
@@ -189,10 +248,28 @@ def _snapshot() -> dict[str, list[dict[str, Any]]]:
 class ApiPermissionMatrixTest(KehoachTestCase):
     commune_a_record: Record
     commune_a_target: Target
+    commune_a_quarters: list[ReportPeriod]
+    commune_a_draft: Report
+    commune_a_submitted: Report
 
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
+        ReportingDuty.objects.create(
+            plan=cls.commune_a_plan,
+            who_as_written="Công chức Văn hóa - Xã hội",
+            who=cls.commune_a,
+            who_scope=UnitScope.UNIT,
+            what="Báo cáo kết quả tuyên truyền hằng quý",
+            due="**-20",
+            period="quý",
+        )
+        cls.commune_a_quarters = periods_generate(plan=cls.commune_a_plan)
+        first, second = cls.commune_a_quarters[:2]
+        cls.commune_a_draft = report_open(period=first, unit=cls.commune_a, by=None)
+        cls.commune_a_submitted = report_submit(
+            report=report_open(period=second, unit=cls.commune_a, by=None), by=None
+        )
         cls.commune_a_record = make_record(unit=cls.commune_a, tasks=[cls.commune_a_task])
         cls.commune_a_target = Target.objects.create(
             plan=cls.commune_a_plan, text="Mỗi thôn có ít nhất 2 bài viết", value=2
@@ -226,7 +303,9 @@ class ApiPermissionMatrixTest(KehoachTestCase):
                     before = _snapshot()
                     response = self.call(case, role)
                     assert response.status_code == case.expected[role], response.content
-                    assert response["Content-Type"].startswith("application/json")
+                    allowed = response.status_code < 400
+                    content_type = case.content_type if allowed else "application/json"
+                    assert response["Content-Type"].startswith(content_type)
                     if response.status_code >= 400:
                         assert set(response.json()) == {"detail", "errors"}
                         assert response.json()["detail"]
