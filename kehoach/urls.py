@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/", include("kehoach.people.urls")),
     path("plans/", include("kehoach.plans.urls")),
     path("activities/", include("kehoach.activities.urls")),
+    path("reports/", include("kehoach.reports.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -8,7 +8,7 @@ from importlib import import_module
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-APPS_WITH_PAGES = ("accounts", "units", "people", "plans", "activities")
+APPS_WITH_PAGES = ("accounts", "units", "people", "plans", "activities", "reports")
 NOT_OURS = {"admin", "api"}  # Django admin (staff only) and the API (covered separately)
 
 
