@@ -263,9 +263,8 @@ def remind(request: HttpRequest, period_pk: int, unit_pk: int) -> HttpResponse:
     if request.method == "POST":
 
         def link_for(unit: Unit) -> str:
-            return request.build_absolute_uri(
-                reverse("reports:unit_report", args=[period.pk, unit.pk])
-            )
+            # The path, as the daily reminders write it: one reminder a day per link and user.
+            return reverse("reports:unit_report", args=[period.pk, unit.pk])
 
         sent = services.reminders_send_missing(
             period=period, receiver=receiver, units=[row.unit for row in rows], link_for=link_for

@@ -446,9 +446,11 @@ class BoardTest(ReportViewCase):
             "tamxuan2",
         ]
         note = reminded.get(user__username="tamxuan2")
-        assert note.link == "http://testserver" + reverse(
-            "reports:unit_report", args=[self.period.pk, self.commune_b.pk]
-        )
+        assert note.link == reverse("reports:unit_report", args=[self.period.pk, self.commune_b.pk])
+        # Once a day: reminding again the same day writes nothing more.
+        again = self.client.post(url, follow=True)
+        assert reminded.count() == 3
+        self.assertContains(again, "already reminded today")
 
     def test_the_missing_commune_follows_the_reminders_link_to_a_new_report(self):
         self.login(self.commune_b_staff)
