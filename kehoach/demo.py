@@ -21,6 +21,7 @@ from kehoach.plans.importer.parse import parse_document
 from kehoach.plans.models import Plan, TaskStatus
 from kehoach.plans.resolve import make_resolver
 from kehoach.plans.services import conventions_load, plan_import, task_set_status
+from kehoach.reports.demo import demo_reports_load
 from kehoach.units.models import Unit
 from kehoach.units.services import units_load
 
@@ -150,6 +151,7 @@ def demo_load() -> list[DemoLogin]:
     # The seed plan's four targets count themselves from a year of records.
     seed_target_rules(plan=plan)
     demo_records_load(plan=plan, units=units)
+    demo_reports_load(plan=plan, units=units)
     return logins
 
 
