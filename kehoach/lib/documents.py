@@ -275,12 +275,17 @@ def _body_table(document: DocxDocument, rows: list[list[str]]) -> None:
     width = Mm(TEXT_WIDTH_MM / columns)
     for index in range(columns):
         table.columns[index].width = width
-    for row_index, row in enumerate(rows):
-        for col_index in range(columns):
-            cell = table.cell(row_index, col_index)
+    # Row by row (table.cell() walks the whole table each call: quadratic on long tables).
+    for row_index, (table_row, row) in enumerate(zip(table.rows, rows, strict=True)):
+        header = row_index == 0
+        properties = table_row._tr.get_or_add_trPr()
+        # A row never splits across pages; the header row repeats on every page.
+        properties.append(OxmlElement("w:cantSplit"))
+        if header:
+            properties.append(OxmlElement("w:tblHeader"))
+        for col_index, cell in enumerate(table_row.cells):
             cell.width = width
             value = row[col_index] if col_index < len(row) else ""
-            header = row_index == 0
             paragraph = _paragraph(
                 cell,
                 align=WD_ALIGN_PARAGRAPH.CENTER if header else WD_ALIGN_PARAGRAPH.LEFT,

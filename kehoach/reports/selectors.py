@@ -1,10 +1,12 @@
 """Reads of periodic reports: who has reported, the consolidated figures, the document."""
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehoach.accounts.access import plan_visibility_q, scope_for
@@ -110,6 +112,21 @@ def addressee(unit: Unit) -> str:
     return unit.name
 
 
+# Words naming the kind of a unit, dropped from the place name of the date line.
+_KIND_WORDS = re.compile(
+    r"^(tỉnh|thành phố|huyện|thị xã|quận|xã|phường|thị trấn|đặc khu)\s+", re.IGNORECASE
+)
+
+
+def place_name(unit: Unit) -> str:
+    """The place of the date line (Decree 30): "Núi Thành" for huyện Núi Thành or its offices."""
+    government: Unit | None = unit
+    while government is not None and not _is_government(government):
+        government = government.parent
+    named = government or unit
+    return _KIND_WORDS.sub("", named.name).strip() or named.name
+
+
 def _issuer_lines(unit: Unit) -> tuple[str, str]:
     """The two lines of the issuer in the header (Decree 30): the People's Committee of a level
     of government, or an agency under the committee of its level."""
@@ -125,7 +142,9 @@ def report_document(*, report: Report) -> OfficialDocument:
     period = report.period
     plan = period.plan
     unit = report.unit
-    subject = f"Kế hoạch số {plan.number}" if plan.number else plan.title
+    subject = (
+        f"Kế hoạch số {plan.number}" if plan.number else f"Kế hoạch {_lower_first(plan.title)}"
+    )
     figures = report.figures
     sections = [
         Section(
@@ -159,8 +178,9 @@ def report_document(*, report: Report) -> OfficialDocument:
         number="",
         type_code="BC",
         issuer_code="UBND",
-        place=unit.short_name or unit.name,
-        date=None,
+        place=place_name(unit),
+        # A sent report is dated the day it was sent; a draft leaves the day to the signer.
+        date=timezone.localtime(report.submitted_at).date() if report.submitted_at else None,
         title_kind="BÁO CÁO",
         title=f"Kết quả thực hiện {subject} {period.label}",
         recipients_to=[to_whom] if to_whom else [],

@@ -155,6 +155,14 @@ class TestWriteDocx:
         assert body_table.style is not None and body_table.style.name == "Table Grid"
         assert body_table.cell(1, 1).text == "Xã Tam Xuân I"
 
+    def test_table_rows_never_split_and_the_header_row_repeats_on_each_page(self) -> None:
+        document = Document(io.BytesIO(write_docx(_report())))
+        body_table = next(t for t in document.tables if t.cell(0, 0).text == "Nhiệm vụ")
+        header, *rows = body_table.rows
+        assert header._tr.trPr.find(qn("w:tblHeader")) is not None
+        assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in rows)
+        assert all(row._tr.trPr.find(qn("w:tblHeader")) is None for row in rows)
+
 
 needs_soffice = pytest.mark.skipif(
     shutil.which("soffice") is None or shutil.which("pdftotext") is None,

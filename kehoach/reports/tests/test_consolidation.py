@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from django.urls import reverse
+
 from kehoach.activities.models import Notification, NotificationKind
 from kehoach.activities.testing import make_record
 from kehoach.plans.models import Plan, ReportingDuty, Task, UnitScope
@@ -12,6 +14,7 @@ from kehoach.reports.services import (
     reminders_send_missing,
     report_accept,
     report_open,
+    report_reminders_send,
     report_submit,
 )
 from kehoach.testing import make_plan
@@ -173,3 +176,21 @@ class ReminderTests(ReportsTestCase):
         self.assertEqual(
             notification.link, f"/reports/periods/{self.period.pk}/units/{self.commune_b.pk}/"
         )
+
+
+class DailyReportRemindersTests(ReportsTestCase):
+    def test_the_daily_job_reminds_units_that_have_not_sent_a_report_due_soon(self) -> None:
+        report_submit(report=report_open(period=self.period, unit=self.commune_a, by=None), by=None)
+        # Due 15/6; reminders start KEHOACH_REMINDER_DAYS (7) before.
+        self.assertEqual(report_reminders_send(today=dt.date(2024, 6, 7)), 0)
+        self.assertEqual(report_reminders_send(today=dt.date(2024, 6, 8)), 1)
+        (notification,) = Notification.objects.filter(kind=NotificationKind.REPORT)
+        self.assertEqual(notification.user, self.commune_b_staff)
+        self.assertEqual(
+            notification.link,
+            reverse("reports:unit_report", args=[self.period.pk, self.commune_b.pk]),
+        )
+
+    def test_it_stops_two_weeks_after_the_due_date(self) -> None:
+        self.assertEqual(report_reminders_send(today=dt.date(2024, 6, 29)), 2)
+        self.assertEqual(report_reminders_send(today=dt.date(2024, 6, 30)), 0)

@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+from unittest import mock
 
 import docx
 from django.utils.translation import gettext as _
@@ -115,10 +116,48 @@ class ReportDocumentTests(ReportsTestCase):
             document.title, "Kết quả thực hiện Kế hoạch số 125/KH-UBND 6 tháng đầu năm 2024"
         )
         self.assertEqual(document.recipients_to, ["Ủy ban nhân dân huyện Núi Thành"])
+        self.assertEqual(
+            (document.issuer_parent, document.issuer), ("ỦY BAN NHÂN DÂN", "Xã Tam Xuân I")
+        )
+        # A draft: the signer fills in the day.
+        self.assertEqual(document.place, "Tam Xuân I")
+        self.assertIsNone(document.date)
 
         text = "\n".join(p.text for p in docx.Document(io.BytesIO(write_docx(document))).paragraphs)
         self.assertIn("6 tháng đầu năm 2024", text)
         self.assertIn("Một số thôn chưa có loa truyền thanh.", text)
+
+    def test_a_sent_report_is_dated_the_day_it_was_sent(self) -> None:
+        with today_is(dt.date(2024, 6, 14)):
+            report = report_open(period=self.period, unit=self.commune_a, by=None)
+        with mock.patch(
+            "kehoach.reports.services.timezone.now",
+            return_value=dt.datetime(2024, 6, 14, 3, 0, tzinfo=dt.UTC),
+        ):
+            report = report_submit(report=report, by=None)
+        document = report_document(report=report)
+        self.assertEqual(document.date, dt.date(2024, 6, 14))
+        self.assertEqual(document.place_date_line, "Tam Xuân I, ngày 14 tháng 6 năm 2024")
+
+    def test_an_office_writes_under_its_district_committee(self) -> None:
+        report = report_open(period=self.period, unit=self.office, by=None)
+        document = report_document(report=report)
+        self.assertEqual(
+            (document.issuer_parent, document.issuer),
+            ("UBND huyện Núi Thành", "Phòng Văn hóa và Thông tin huyện Núi Thành"),
+        )
+        self.assertEqual(document.place, "Núi Thành")
+        self.assertEqual(document.recipients_to, ["Ủy ban nhân dân huyện Núi Thành"])
+
+    def test_a_plan_without_number_is_named_by_its_title(self) -> None:
+        self.district_plan.number = ""
+        self.district_plan.save()
+        report = report_open(period=self.period, unit=self.commune_a, by=None)
+        self.assertEqual(
+            report_document(report=report).title,
+            "Kết quả thực hiện Kế hoạch triển khai Đề án truyền thông về quyền con người năm 2024"
+            " 6 tháng đầu năm 2024",
+        )
 
     def test_a_consolidated_report_has_a_table_per_unit(self) -> None:
         accepted = report_open(period=self.period, unit=self.commune_a, by=None)
