@@ -344,6 +344,13 @@ def report_figures(*, period: ReportPeriod, unit: Unit) -> dict[str, Any]:
     return figures
 
 
+def _site_language_narrative(figures: dict[str, Any]) -> str:
+    # The narrative goes into an official document: written in the site's language (Vietnamese),
+    # whatever language the person opening the report reads the app in.
+    with translation.override(settings.LANGUAGE_CODE):
+        return draft_narrative(figures)
+
+
 def draft_narrative(figures: dict[str, Any]) -> str:
     """Sentences built from the figures; staff edit them before submitting."""
     sentences = [
@@ -398,7 +405,7 @@ def report_open(*, period: ReportPeriod, unit: Unit, by: User | None) -> Report:
         receiver=duty_receiver(period) if reporting else administrative_parent(unit),
         due=period.due if reporting else period.upward_due,
         figures=figures,
-        narrative=draft_narrative(figures),
+        narrative=_site_language_narrative(figures),
     )
     _event(report, "", ReportStatus.DRAFT, by)
     return report

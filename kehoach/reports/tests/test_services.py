@@ -71,8 +71,10 @@ class ReportOpenTests(ReportsTestCase):
 
     def test_it_drafts_a_narrative_from_the_numbers(self) -> None:
         report = report_open(period=self.period, unit=self.commune_a, by=self.commune_a_staff)
-        self.assertIn("2", report.narrative)
-        self.assertIn("3", report.narrative)
+        self.assertIn(
+            "đơn vị đã thực hiện 2 sản phẩm truyền thông, trong đó 1 sản phẩm", report.narrative
+        )
+        self.assertIn("tổng cộng 3 lượt phát", report.narrative)
         self.assertEqual(report.status, ReportStatus.DRAFT)
 
     def test_it_opens_the_same_report_twice(self) -> None:

@@ -7,6 +7,7 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.test import override_settings
 from django.urls import reverse
 from docx import Document
@@ -36,6 +37,12 @@ from .base import ReportsTestCase, today_is
 class ReportViewCase(ReportsTestCase):
     def setUp(self) -> None:
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # read the English msgids
+
+    def relogin(self, user: User) -> None:
+        """Log out and in as another user; logging out forgets the language cookie."""
+        self.client.logout()
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        self.login(user)
 
     def open_report(self, unit: Unit | None = None) -> Report:
         unit = unit or self.commune_a
@@ -115,8 +122,7 @@ class PeriodListTest(ReportViewCase):
         generate = reverse("reports:generate", args=[self.district_plan.pk])
         self.login(self.manager)
         self.assertContains(self.client.get(url), generate)
-        self.client.logout()
-        self.login(self.commune_a_staff)
+        self.relogin(self.commune_a_staff)
         self.assertNotContains(self.client.get(url), generate)
 
 
@@ -197,7 +203,8 @@ class UnitReportTest(ReportViewCase):
         self.assertContains(page, "Mạng xã hội")
         # The drafted narrative is in the form, to be edited.
         assert page.context["form"].initial["narrative"] == report.narrative
-        self.assertContains(page, "produced 2 communication products")
+        # Drafted in the site's language for the official document, whatever the reader's.
+        self.assertContains(page, "đơn vị đã thực hiện 2 sản phẩm truyền thông")
 
     def test_opening_twice_gives_the_same_report(self):
         self.login(self.commune_a_staff)
@@ -304,8 +311,7 @@ class WorkflowTest(ReportViewCase):
         report.refresh_from_db()
         assert report.status == ReportStatus.RETURNED
 
-        self.client.logout()
-        self.login(self.commune_a_staff)
+        self.relogin(self.commune_a_staff)
         page = self.client.get(self.report_url(report))
         assert page.context["return_comment"].comment == comment
         assert page.context["editable"]
