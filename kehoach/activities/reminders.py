@@ -9,6 +9,7 @@ managers of the plan's issuer. Run once a day by `reminders_task` (kehoach/activ
 import datetime as dt
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -34,6 +35,22 @@ from kehoach.plans.models import (
 from .models import Notification, NotificationKind
 
 logger = logging.getLogger(__name__)
+
+
+# Apps above `activities` (reports) add their daily reminders here from AppConfig.ready(), so
+# the daily job runs them without `activities` importing upward.
+DailyReminders = Callable[[dt.date], int]
+_daily_reminders: list[DailyReminders] = []
+
+
+def register_daily_reminders(send: DailyReminders) -> None:
+    if send not in _daily_reminders:
+        _daily_reminders.append(send)
+
+
+def daily_reminders_send(*, today: dt.date) -> int:
+    """Every reminder of the day: of tasks here, and those the other apps registered."""
+    return reminders_send(today=today) + sum(send(today) for send in _daily_reminders)
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,7 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import TaskResult
 
-from kehoach.reports.services import report_reminders_send
-
-from .reminders import reminders_send
+from .reminders import daily_reminders_send
 
 # When the daily run happens, in the site's time zone: before office hours.
 REMINDER_HOUR = 7
@@ -33,5 +31,4 @@ def reminders_task(reschedule: bool = True) -> int:
     first, so that a failure today does not stop the daily chain."""
     if reschedule:
         reminders_schedule()
-    today = timezone.localdate()
-    return reminders_send(today=today) + report_reminders_send(today=today)
+    return daily_reminders_send(today=timezone.localdate())

@@ -593,5 +593,10 @@ def report_reminders_send(*, today: dt.date) -> int:
     return written
 
 
+def report_reminders_daily(today: dt.date) -> int:
+    """report_reminders_send as the daily reminders job calls it (registered in apps.py)."""
+    return report_reminders_send(today=today)
+
+
 def _unit_report_path(period: ReportPeriod, unit: Unit) -> str:
     return reverse("reports:unit_report", args=[period.pk, unit.pk])

@@ -5,6 +5,7 @@ import datetime as dt
 from django.urls import reverse
 
 from kehoach.activities.models import Notification, NotificationKind
+from kehoach.activities.reminders import daily_reminders_send
 from kehoach.activities.testing import make_record
 from kehoach.plans.models import Plan, ReportingDuty, Task, UnitScope
 from kehoach.reports.models import ReportPeriod, ReportStatus
@@ -194,3 +195,8 @@ class DailyReportRemindersTests(ReportsTestCase):
     def test_it_stops_two_weeks_after_the_due_date(self) -> None:
         self.assertEqual(report_reminders_send(today=dt.date(2024, 6, 29)), 2)
         self.assertEqual(report_reminders_send(today=dt.date(2024, 6, 30)), 0)
+
+    def test_the_daily_reminders_job_of_activities_runs_them(self) -> None:
+        # activities does not import reports: reports registers itself in its AppConfig.ready().
+        self.assertEqual(daily_reminders_send(today=dt.date(2024, 6, 10)), 2)
+        self.assertEqual(Notification.objects.filter(kind=NotificationKind.REPORT).count(), 2)

@@ -4,9 +4,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kehoach.activities.reminders import reminders_send
+from kehoach.activities.reminders import daily_reminders_send
 from kehoach.activities.tasks import reminders_task
-from kehoach.reports.services import report_reminders_send
 
 
 class Command(BaseCommand):
@@ -29,6 +28,5 @@ class Command(BaseCommand):
                 _("Queued as task %(id)s; it queues itself again every day.") % {"id": result.id}
             )
             return
-        today = timezone.localdate()
-        count = reminders_send(today=today) + report_reminders_send(today=today)
+        count = daily_reminders_send(today=timezone.localdate())
         self.stdout.write(_("%(count)s reminders written.") % {"count": count})
