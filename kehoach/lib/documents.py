@@ -7,6 +7,7 @@ rules come from /work/shared/domain/03_decree30_format.md (Phụ lục I of the 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
 import shutil
 import subprocess
@@ -356,6 +357,10 @@ def write_docx(doc: OfficialDocument) -> bytes:
     _closing(document, doc)
     buffer = io.BytesIO()
     document.save(buffer)
+    del document
+    # python-docx objects refer to each other: their XML (hundreds of MB for a province's table
+    # per unit) is freed only by a full collection, which a web process may not run for long.
+    gc.collect()
     return buffer.getvalue()
 
 

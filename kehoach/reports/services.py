@@ -287,8 +287,14 @@ def reporting_units(period: ReportPeriod, receiver: Unit) -> list[Unit]:
     """Units whose reports the receiver consolidates: those the duty sends to it, and any other
     that has sent it a report for the period."""
     units = {u.pk: u for u in reporters(period)} if duty_receiver(period) == receiver else {}
-    for report in Report.objects.filter(period=period, receiver=receiver).select_related("unit"):
-        units.setdefault(report.unit_id, report.unit)
+    # Only the units: the reports' figures are read once, by consolidate().
+    sent = (
+        Report.objects.filter(period=period, receiver=receiver)
+        .exclude(unit_id__in=list(units))
+        .values("unit_id")
+    )
+    for unit in Unit.objects.filter(pk__in=sent):
+        units.setdefault(unit.pk, unit)
     units.pop(receiver.pk, None)
     return sorted(units.values(), key=lambda u: u.sort_key)
 
