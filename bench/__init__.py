@@ -35,3 +35,19 @@ def django_setup(database_url: str) -> None:
     import django
 
     django.setup()
+
+
+def git_commit() -> str:
+    """The short commit the results were measured at, for RESULTS.md."""
+    import subprocess
+
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"

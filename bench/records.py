@@ -40,7 +40,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bench import REPO, VAR_DIR, django_setup
+from bench import REPO, VAR_DIR, django_setup, git_commit
 
 SEED_URL = f"sqlite:///{VAR_DIR / 'bench-records-seed.sqlite3'}"
 PROVINCE_URL = f"sqlite:///{VAR_DIR / 'bench-records-province.sqlite3'}"
@@ -540,7 +540,7 @@ def render(results: dict[str, Any], *, command: str, records: int, runs: int) ->
         f"## Records: targets and the plan dashboard at seed scale and with {records:,} records",
         "",
         f"Command: `{command}` (SQLite). Run on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, "
-        f"code at commit {_git_commit()}; {runs} timed calls after warm-up, production "
+        f"code at commit {git_commit()}; {runs} timed calls after warm-up, production "
         "settings. Method and datasets: `bench/records.py` docstring and bench/README.md.",
         "",
         "- **seed**: the demo — the seed plan with its year of records "
@@ -617,19 +617,6 @@ def render(results: dict[str, Any], *, command: str, records: int, runs: int) ->
         f"<!-- /{MARK} -->",
     ]
     return "\n".join(lines) + "\n"
-
-
-def _git_commit() -> str:
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def write_section(section: str, path: Path) -> None:

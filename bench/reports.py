@@ -59,7 +59,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bench import DEFAULT_DATABASE_URL, REPO, VAR_DIR, django_setup, scale_database_url
+from bench import (
+    DEFAULT_DATABASE_URL,
+    REPO,
+    VAR_DIR,
+    django_setup,
+    git_commit,
+    scale_database_url,
+)
 
 MARK = "reports-bench"
 BIG_PROVINCE = "Tỉnh Quảng Nam"
@@ -858,19 +865,6 @@ def _safe(url: str) -> str:
 # ---------------------------------------------------------------------------- the report
 
 
-def _git_commit() -> str:
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def _s(value: float) -> str:
     return f"{value:.2f}" if value < 10 else f"{value:.1f}" if value < 100 else f"{value:.0f}"
 
@@ -916,7 +910,7 @@ def render(engines: list[dict[str, Any]], args: argparse.Namespace, command: str
         f"## Reports: consolidating {args.communes:,} commune reports into one province report, "
         "and exporting it",
         "",
-        f"Command: `{command}`. Run on {now:%Y-%m-%d %H:%M} UTC, code at commit {_git_commit()}. "
+        f"Command: `{command}`. Run on {now:%Y-%m-%d %H:%M} UTC, code at commit {git_commit()}. "
         "Every number below comes from this one run"
         + (
             ", except the setup times of a reused dataset, which are from the run that built it."
