@@ -11,6 +11,7 @@ Outside that, objects do not exist for the user (404); visible but read-only obj
 writes. Views and API endpoints call the per-noun helpers in each app, which call this module.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -172,3 +173,37 @@ def can_edit_report(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
 
 def can_review_report(user: AbstractBaseUser | AnonymousUser, receiver: Unit | None) -> bool:
     return receiver is not None and scope_for(user).covers(receiver)
+
+
+# Monitoring of public news: a source belongs to the unit whose staff configure it and review
+# what it brings; the units above it read it too. Stories, articles, matches and bulletins are
+# reached through the sources the user reads (kehoach/monitoring/selectors.py).
+
+
+def can_read_source(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
+    scope = scope_for(user)
+    return scope.covers(unit) or scope.sees_from_below(unit)
+
+
+def source_visibility_q(
+    user: AbstractBaseUser | AnonymousUser, *, unit_field: str, write: bool = False
+) -> Q:
+    """Sources (at `unit_field`, e.g. "source__unit") a user reads, or with write manages."""
+    scope = scope_for(user)
+    if scope.is_admin:
+        return Q()
+    covered = scope.subtree_q(f"{unit_field}__path")
+    return covered if write else covered | Q(**{f"{unit_field}__in": scope.ancestor_ids})
+
+
+def can_manage_source(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
+    """Configure the source and decide about what it brought (reviews, bulletins)."""
+    return scope_for(user).covers(unit)
+
+
+def can_manage_fact_checks(
+    user: AbstractBaseUser | AnonymousUser, source_units: Iterable[Unit]
+) -> bool:
+    """Fact-checks are shared by every unit; those who manage a news source keep them."""
+    scope = scope_for(user)
+    return scope.is_admin or any(scope.covers(unit) for unit in source_units)
