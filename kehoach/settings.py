@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "kehoach.plans",
     "kehoach.activities",
     "kehoach.reports",
+    "kehoach.monitoring",
 ]
 
 MIDDLEWARE = [
