@@ -1,0 +1,181 @@
+"""What a source lists: the article addresses (with a title and date when the source gives them)
+of an RSS/Atom feed, a sitemap or sitemap index, or a listing page. Never more than `limit`."""
+
+import calendar
+import dataclasses
+import datetime as dt
+import gzip
+import io
+import zlib
+from collections.abc import Callable
+from urllib.parse import urljoin, urlsplit
+
+import feedparser  # type: ignore[import-untyped]
+import lxml.etree  # type: ignore[import-untyped]
+import lxml.html  # type: ignore[import-untyped]
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from .fetching import FetchError, Response, decode
+
+# Child sitemaps of an index read in one fetch (the newest first when they are dated).
+MAX_CHILD_SITEMAPS = 5
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit, uncompressed
+
+
+@dataclasses.dataclass
+class Item:
+    url: str
+    title: str = ""
+    published: dt.datetime | None = None
+
+
+def feed_items(body: bytes, *, base_url: str, limit: int) -> list[Item]:
+    """Items of an RSS or Atom feed, in the feed's order. A broken feed gives what it could
+    parse; garbage gives nothing."""
+    parsed = feedparser.parse(body, response_headers={"content-location": base_url})
+    if parsed.bozo and not parsed.entries:
+        raise FetchError(_("Not a feed: %(error)s") % {"error": parsed.get("bozo_exception", "")})
+    items: list[Item] = []
+    for entry in parsed.entries:
+        link = entry.get("link") or ""
+        if not link:
+            continue
+        url = urljoin(base_url, link)
+        if urlsplit(url).scheme not in ("http", "https"):
+            continue
+        items.append(
+            Item(url=url, title=(entry.get("title") or "").strip(), published=_entry_date(entry))
+        )
+        if len(items) >= limit:
+            break
+    return items
+
+
+def _entry_date(entry: dict[str, object]) -> dt.datetime | None:
+    for key in ("published_parsed", "updated_parsed"):
+        value = entry.get(key)
+        if value:
+            try:
+                return dt.datetime.fromtimestamp(calendar.timegm(value), tz=dt.UTC)  # type: ignore[arg-type]
+            except (TypeError, ValueError, OverflowError):
+                continue
+    return None
+
+
+def _xml_parser() -> lxml.etree.XMLParser:
+    # No entities resolved, no DTD, no network: a sitemap cannot read files or call out.
+    return lxml.etree.XMLParser(
+        resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False, recover=True
+    )
+
+
+def _gunzip(body: bytes) -> bytes:
+    if not body.startswith(b"\x1f\x8b"):
+        return body
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(body)) as f:
+            data = f.read(MAX_SITEMAP_BYTES + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise FetchError(_("Broken gzip file: %(error)s") % {"error": exc}) from exc
+    if len(data) > MAX_SITEMAP_BYTES:
+        raise FetchError(_("The sitemap is larger than 50 MB"))
+    return data
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def sitemap_items(
+    body: bytes,
+    *,
+    base_url: str,
+    limit: int,
+    get: Callable[[str], Response] | None = None,
+) -> list[Item]:
+    """Addresses of a sitemap, the most recently modified first; a sitemap index is followed
+    (through `get`) into at most MAX_CHILD_SITEMAPS children."""
+    try:
+        root = lxml.etree.fromstring(_gunzip(body), parser=_xml_parser())
+    except lxml.etree.XMLSyntaxError:
+        return []
+    if root is None:
+        return []
+    entries: list[tuple[str, dt.datetime | None]] = []
+    for node in root:
+        loc = lastmod = ""
+        for child in node:
+            name = _local(child.tag)
+            if name == "loc":
+                loc = (child.text or "").strip()
+            elif name == "lastmod":
+                lastmod = (child.text or "").strip()
+        if loc and urlsplit(urljoin(base_url, loc)).scheme in ("http", "https"):
+            entries.append((urljoin(base_url, loc), _parse_date(lastmod)))
+    oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
+    entries.sort(key=lambda e: e[1] or oldest, reverse=True)
+    if _local(root.tag) != "sitemapindex":
+        return [Item(url=url, published=date) for url, date in entries[:limit]]
+    items: list[Item] = []
+    if get is None:
+        return items
+    for child_url, _date in entries[:MAX_CHILD_SITEMAPS]:
+        try:
+            child = get(child_url)
+        except FetchError:
+            continue
+        # An index inside an index is not followed further.
+        items += sitemap_items(child.body, base_url=child.url, limit=limit - len(items))
+        if len(items) >= limit:
+            break
+    return items[:limit]
+
+
+def _parse_date(value: str) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = parse_datetime(value)
+        if parsed is None and len(value) == 10:
+            parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed is not None and parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed
+
+
+def listing_items(body: bytes, *, base_url: str, content_type: str, limit: int) -> list[Item]:
+    """Links of a listing page to other pages of the same host, in page order, without the
+    listing itself, its home page or obvious navigation."""
+    text = decode(body, content_type)
+    if not text.strip():
+        return []
+    try:
+        document = lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError):
+        return []
+    host = (urlsplit(base_url).hostname or "").lower()
+    base_path = urlsplit(base_url).path.rstrip("/")
+    seen: set[str] = set()
+    items: list[Item] = []
+    for link in document.iterfind(".//a[@href]"):
+        url = urljoin(base_url, link.get("href", "").strip()).split("#", 1)[0]
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or (parts.hostname or "").lower() != host:
+            continue
+        path = parts.path.rstrip("/")
+        if not path or path == base_path:
+            continue
+        # An article's address ends in a slug or a number; section pages ("/chuyen-muc/xa-hoi")
+        # are nav links in the <nav> or <header> of the page.
+        if any(a.tag in ("nav", "header", "footer") for a in link.iterancestors()):
+            continue
+        if url in seen:
+            continue
+        seen.add(url)
+        items.append(Item(url=url, title=" ".join(link.text_content().split())))
+        if len(items) >= limit:
+            break
+    return items
