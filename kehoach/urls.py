@@ -12,6 +12,7 @@ urlpatterns = [
     path("plans/", include("kehoach.plans.urls")),
     path("activities/", include("kehoach.activities.urls")),
     path("reports/", include("kehoach.reports.urls")),
+    path("monitoring/", include("kehoach.monitoring.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -8,7 +8,15 @@ from importlib import import_module
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-APPS_WITH_PAGES = ("accounts", "units", "people", "plans", "activities", "reports")
+APPS_WITH_PAGES = (
+    "accounts",
+    "units",
+    "people",
+    "plans",
+    "activities",
+    "reports",
+    "monitoring",
+)
 NOT_OURS = {"admin", "api"}  # Django admin (staff only) and the API (covered separately)
 
 

@@ -1,0 +1,462 @@
+"""Web pages of monitoring: the review queue with its evidence, stories, articles (and their raw
+pages, for audit), news sources with their fetch history, fact-checks and bulletins.
+
+Permissions come from kehoach/accounts/access.py through the selectors: everything is reached
+through the sources of the user's units (Source.unit). What the user does not read does not exist
+for them (404); a decision or a change they may not make answers 403.
+"""
+
+import datetime as dt
+import gzip
+import zlib
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kehoach.accounts import access
+
+from . import review, selectors
+from .forms import (
+    ClaimReviewImportForm,
+    FactCheckForm,
+    MatchReviewForm,
+    QueueFilterForm,
+    SourceForm,
+    StoryReviewForm,
+)
+from .models import Article, ClaimMatch, Source, Story
+
+RAW_PAGE_LIMIT = 5_000_000  # bytes shown of a raw page; the rest is cut, not the audit copy
+FETCH_HISTORY = 50
+
+
+# --- access helpers: the one place per noun that turns invisible objects into 404/403 ----------
+
+
+def _get_source_for_user(request: HttpRequest, pk: int, *, manage: bool = False) -> Source:
+    source = selectors.sources_for_user(request.user).filter(pk=pk).first()
+    if source is None or not access.can_read_source(request.user, source.unit):
+        raise Http404(_("No such news source."))
+    if manage and not access.can_manage_source(request.user, source.unit):
+        raise PermissionDenied(_("Only the staff of the source's unit change it."))
+    return source
+
+
+def _get_story_for_user(request: HttpRequest, pk: int, *, review_it: bool = False) -> Story:
+    story = selectors.stories_for_user(request.user).filter(pk=pk).first()
+    if story is None:
+        raise Http404(_("No such story."))
+    if review_it and not selectors.stories_for_user(request.user, write=True).filter(pk=pk):
+        raise PermissionDenied(_("Only the staff of a unit whose source carried it review it."))
+    return story
+
+
+def _get_article_for_user(request: HttpRequest, pk: int) -> Article:
+    article = (
+        selectors.articles_for_user(request.user)
+        .select_related("source__unit", "story")
+        .filter(pk=pk)
+        .first()
+    )
+    if article is None:
+        raise Http404(_("No such article."))
+    return article
+
+
+def _get_match_for_user(request: HttpRequest, pk: int, *, review_it: bool = False) -> ClaimMatch:
+    match = selectors.claim_matches_for_user(request.user).filter(pk=pk).first()
+    if match is None:
+        raise Http404(_("No such claim match."))
+    if review_it and not selectors.claim_matches_for_user(request.user, write=True).filter(pk=pk):
+        raise PermissionDenied(_("Only the staff of the source's unit review its matches."))
+    return match
+
+
+def _require_fact_check_manager(request: HttpRequest) -> None:
+    if not selectors.may_manage_fact_checks(request.user):
+        raise PermissionDenied(_("Only the staff who keep news sources enter fact-checks."))
+
+
+def _service_errors(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def evidence_rows(evidence: object) -> list[tuple[str, str]]:
+    """The analysis's evidence as (what, found) lines: "T1" → "công ước, quyền trẻ em". The
+    analysis decides the shape; any nesting of dicts and lists of strings is shown."""
+    rows: list[tuple[str, str]] = []
+
+    def walk(label: str, value: object) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{label} · {key}" if label else str(key), inner)
+        elif isinstance(value, list | tuple):
+            flat = [str(item) for item in value if not isinstance(item, dict | list)]
+            if flat:
+                rows.append((label, ", ".join(flat)))
+            for item in value:
+                if isinstance(item, dict | list):
+                    walk(label, item)
+        elif value not in (None, ""):
+            rows.append((label, str(value)))
+
+    walk("", evidence)
+    return rows
+
+
+def _story_evidence(story: Story) -> list[tuple[str, str]]:
+    """The evidence of the story's most relevant article (prefetched as `story.articles`)."""
+    articles = sorted(story.articles.all(), key=lambda a: -a.relevance)
+    return evidence_rows(articles[0].evidence) if articles else []
+
+
+# --- the review queue ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    form = QueueFilterForm(request.GET)
+    filters = form.filters()
+    items = selectors.review_queue(
+        request.user,
+        theme=filters.get("theme", ""),
+        outlet=filters.get("outlet", ""),
+        strength=filters.get("strength", ""),
+    )
+    stories = [item.story for item in items if item.story is not None]
+    prefetch_related_objects(stories, "articles")
+    rows = [
+        (
+            item,
+            _story_evidence(item.story)
+            if item.story is not None
+            else evidence_rows(item.match.article.evidence if item.match else {}),
+        )
+        for item in items
+    ]
+    return render(
+        request,
+        "monitoring/queue.html",
+        {
+            "nav": "monitoring",
+            "form": form,
+            "rows": rows,
+            "filtered": bool(filters),
+            "story_form": StoryReviewForm(),
+            "match_form": MatchReviewForm(),
+        },
+    )
+
+
+# --- stories and articles -----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    story = _get_story_for_user(request, pk)
+    articles = list(
+        story.articles.select_related("source").order_by("published", "fetched_at", "pk")
+    )
+    readable = set(
+        selectors.articles_for_user(request.user).filter(story=story).values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "monitoring/story_detail.html",
+        {
+            "nav": "monitoring",
+            "story": story,
+            "articles": [(article, article.pk in readable) for article in articles],
+            "first": articles[0] if articles else None,
+            "latest": articles[-1] if articles else None,
+            "reviews": story.reviews.select_related("by"),
+            "can_review": selectors.stories_for_user(request.user, write=True)
+            .filter(pk=pk)
+            .exists(),
+            "story_form": StoryReviewForm(initial={"themes": story.themes}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def story_review(request: HttpRequest, pk: int) -> HttpResponse:
+    story = _get_story_for_user(request, pk, review_it=True)
+    form = StoryReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision for the story."))
+    else:
+        try:
+            review.review_record(by=request.user, story=story, **form.cleaned_data)
+        except ValidationError as error:
+            _service_errors(request, error)
+        else:
+            messages.success(request, _("Your decision about the story was kept."))
+    return redirect(request.POST.get("next") or reverse("monitoring:story", args=[story.pk]))
+
+
+@login_required
+@require_GET
+def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    article = _get_article_for_user(request, pk)
+    return render(
+        request,
+        "monitoring/article_detail.html",
+        {
+            "nav": "monitoring",
+            "article": article,
+            "has_raw": hasattr(article, "raw"),
+            "matches": article.claim_matches.select_related("fact_check"),
+            "evidence": evidence_rows(article.evidence),
+            "reviews": article.reviews.select_related("by"),
+        },
+    )
+
+
+def _charset(content_type: str) -> str:
+    for part in content_type.split(";")[1:]:
+        key, _sep, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            return value.strip("\"' ")
+    return "utf-8"
+
+
+@login_required
+@require_GET
+def article_raw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The page as fetched, for audit: always plain text, never rendered as HTML."""
+    article = _get_article_for_user(request, pk)
+    raw = getattr(article, "raw", None)
+    if raw is None:
+        raise Http404(_("The raw page of this article was not kept."))
+    try:
+        body = gzip.decompress(bytes(raw.body_gzip))[:RAW_PAGE_LIMIT]
+    except (OSError, EOFError, zlib.error):
+        body = b"(the stored copy is damaged)"
+    try:
+        text = body.decode(_charset(raw.content_type), errors="replace")
+    except LookupError:
+        text = body.decode("utf-8", errors="replace")
+    fetched = raw.fetched_at.isoformat()
+    header = f"{raw.final_url}\nHTTP {raw.http_status} · {raw.content_type} · {fetched}\n\n"
+    response = HttpResponse(header + text, content_type="text/plain; charset=utf-8")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+@login_required
+@require_POST
+def match_review(request: HttpRequest, pk: int) -> HttpResponse:
+    match = _get_match_for_user(request, pk, review_it=True)
+    form = MatchReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision for the match."))
+    else:
+        try:
+            review.review_record(by=request.user, claim_match=match, **form.cleaned_data)
+        except ValidationError as error:
+            _service_errors(request, error)
+        else:
+            messages.success(request, _("Your decision about the claim match was kept."))
+    return redirect(
+        request.POST.get("next") or reverse("monitoring:article", args=[match.article_id])
+    )
+
+
+# --- sources ------------------------------------------------------------------------------------
+
+
+def is_silent(source: Source, now: dt.datetime) -> bool:
+    """An active source that has brought nothing new for `silent_after_days`."""
+    if not source.active:
+        return False
+    since = source.last_new_article_at or source.created_at
+    return since is not None and now - since > dt.timedelta(days=source.silent_after_days)
+
+
+@login_required
+@require_GET
+def source_list(request: HttpRequest) -> HttpResponse:
+    sources = (
+        selectors.sources_for_user(request.user)
+        .annotate(article_total=Count("articles"))
+        .order_by("name", "pk")
+    )
+    page = Paginator(sources, settings.KEHOACH_PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    return render(
+        request,
+        "monitoring/source_list.html",
+        {
+            "nav": "monitoring",
+            "page": page,
+            "rows": [(source, is_silent(source, now)) for source in page.object_list],
+            "can_create": selectors.sources_for_user(request.user, write=True).exists()
+            or access.writable_units(request.user).exists(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    source = _get_source_for_user(request, pk)
+    return render(
+        request,
+        "monitoring/source_detail.html",
+        {
+            "nav": "monitoring",
+            "source": source,
+            "silent": is_silent(source, timezone.now()),
+            "runs": source.runs.all()[:FETCH_HISTORY],
+            "articles": source.articles.order_by("-fetched_at", "-pk")[:20],
+            "can_manage": access.can_manage_source(request.user, source.unit),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def source_create(request: HttpRequest) -> HttpResponse:
+    units = access.writable_units(request.user)
+    if not units.exists():
+        raise PermissionDenied(_("Only the staff of a unit add news sources."))
+    form = SourceForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            source = review.source_create(by=request.user, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The news source was added."))
+            return redirect("monitoring:source", pk=source.pk)
+    return render(request, "monitoring/source_form.html", {"nav": "monitoring", "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    source = _get_source_for_user(request, pk, manage=True)
+    form = SourceForm(
+        request.POST or None, instance=source, units=access.writable_units(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            review.source_update(source=source, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The news source was saved."))
+            return redirect("monitoring:source", pk=source.pk)
+    return render(
+        request,
+        "monitoring/source_form.html",
+        {"nav": "monitoring", "form": form, "source": source},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def source_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm, then stop fetching the source (its articles and history stay)."""
+    source = _get_source_for_user(request, pk, manage=True)
+    if request.method == "POST":
+        review.source_deactivate(source=source, by=request.user)
+        messages.success(request, _("The news source is no longer fetched."))
+        return redirect("monitoring:source", pk=source.pk)
+    return render(
+        request, "monitoring/source_deactivate.html", {"nav": "monitoring", "source": source}
+    )
+
+
+@login_required
+@require_POST
+def source_activate(request: HttpRequest, pk: int) -> HttpResponse:
+    source = _get_source_for_user(request, pk, manage=True)
+    review.source_activate(source=source, by=request.user)
+    messages.success(request, _("The news source is fetched again."))
+    return redirect("monitoring:source", pk=source.pk)
+
+
+# --- fact-checks --------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def fact_check_list(request: HttpRequest) -> HttpResponse:
+    fact_checks = (
+        selectors.fact_checks_for_user(request.user)
+        .annotate(match_total=Count("matches"))
+        .order_by("-published", "-pk")
+    )
+    page = Paginator(fact_checks, settings.KEHOACH_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "monitoring/fact_check_list.html",
+        {
+            "nav": "monitoring",
+            "page": page,
+            "can_manage": selectors.may_manage_fact_checks(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fact_check_create(request: HttpRequest) -> HttpResponse:
+    if access.scope_for(request.user).is_anonymous:
+        raise Http404(_("No such page."))
+    _require_fact_check_manager(request)
+    form = FactCheckForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review.fact_check_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The fact-check was added."))
+            return redirect("monitoring:fact_checks")
+    return render(request, "monitoring/fact_check_form.html", {"nav": "monitoring", "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fact_check_import(request: HttpRequest) -> HttpResponse:
+    """Import the schema.org ClaimReview fact-checks of a page pasted by the user (nothing is
+    fetched from the network here)."""
+    if access.scope_for(request.user).is_anonymous:
+        raise Http404(_("No such page."))
+    _require_fact_check_manager(request)
+    form = ClaimReviewImportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = review.fact_check_import_claimreview(
+                form.cleaned_data["document"], by=request.user
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("document", message)
+        else:
+            messages.success(
+                request,
+                _("%(count)s fact-checks were imported (those already kept were skipped).")
+                % {"count": len(created)},
+            )
+            return redirect("monitoring:fact_checks")
+    return render(request, "monitoring/fact_check_import.html", {"nav": "monitoring", "form": form})
