@@ -127,7 +127,7 @@ class LearningTest(SimpleTestCase):
             )
             for i in range(12)
         ]
-        not_relevant = [
+        not_relevant: list[tuple[str, bool, list[str]]] = [
             (f"Giải bóng đá thanh niên mở rộng lần thứ {i} tại sân vận động", False, [])
             for i in range(12)
         ]
