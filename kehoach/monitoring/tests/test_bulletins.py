@@ -3,6 +3,7 @@ plan's managers and the .docx (monitoring/bulletins.py)."""
 
 import datetime as dt
 import io
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -12,6 +13,7 @@ from docx import Document
 from kehoach.activities.models import Record, RecordKind
 from kehoach.monitoring import bulletins, review
 from kehoach.monitoring.models import (
+    Article,
     ClaimMatch,
     Decision,
     MatchStrength,
@@ -25,6 +27,8 @@ DAY = dt.date(2024, 6, 15)
 
 
 class BulletinBuildTest(MonitoringTestCase):
+    loose: Article
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -53,7 +57,7 @@ class BulletinBuildTest(MonitoringTestCase):
             published=dt.datetime(2024, 6, 7, 8, 0, tzinfo=dt.UTC),
         )
 
-    def build(self) -> dict:
+    def build(self) -> dict[str, Any]:
         return bulletins.bulletin_build(plan=self.district_plan, kind="daily", start=DAY, end=DAY)
 
     def test_it_counts_per_theme_and_per_outlet_the_districts_relevant_news_of_the_day(self):
