@@ -259,3 +259,6 @@ class PhraseIndex:
                 found.append(best)
                 i = best.last
         return found
+
+
+detect_language = language  # the name ingest looks for
