@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import gzip
 import io
+import re
 import zlib
 from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
@@ -102,25 +103,28 @@ def sitemap_items(
         return []
     if root is None:
         return []
-    entries: list[tuple[str, dt.datetime | None]] = []
+    entries: list[tuple[str, dt.datetime | None, str]] = []
     for node in root:
-        loc = lastmod = ""
-        for child in node:
+        loc = lastmod = title = ""
+        # Google News sitemaps add <news:news><news:title>, <news:publication_date>.
+        for child in node.iter():
             name = _local(child.tag)
-            if name == "loc":
+            if name == "loc" and not loc:
                 loc = (child.text or "").strip()
-            elif name == "lastmod":
-                lastmod = (child.text or "").strip()
+            elif name in ("lastmod", "publication_date"):
+                lastmod = lastmod or (child.text or "").strip()
+            elif name == "title":
+                title = " ".join((child.text or "").split())
         if loc and urlsplit(urljoin(base_url, loc)).scheme in ("http", "https"):
-            entries.append((urljoin(base_url, loc), _parse_date(lastmod)))
+            entries.append((urljoin(base_url, loc), _parse_date(lastmod), title))
     oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
     entries.sort(key=lambda e: e[1] or oldest, reverse=True)
     if _local(root.tag) != "sitemapindex":
-        return [Item(url=url, published=date) for url, date in entries[:limit]]
+        return [Item(url=url, published=date, title=title) for url, date, title in entries[:limit]]
     items: list[Item] = []
     if get is None:
         return items
-    for child_url, _date in entries[:MAX_CHILD_SITEMAPS]:
+    for child_url, _date, _title in entries[:MAX_CHILD_SITEMAPS]:
         try:
             child = get(child_url)
         except FetchError:
@@ -168,9 +172,11 @@ def listing_items(body: bytes, *, base_url: str, content_type: str, limit: int) 
         path = parts.path.rstrip("/")
         if not path or path == base_path:
             continue
-        # An article's address ends in a slug or a number; section pages ("/chuyen-muc/xa-hoi")
-        # are nav links in the <nav> or <header> of the page.
+        # Section pages ("/chuyen-muc/xa-hoi") are linked from the <nav> or <header>, and
+        # their addresses do not look like an article's.
         if any(a.tag in ("nav", "header", "footer") for a in link.iterancestors()):
+            continue
+        if not _looks_like_article(path):
             continue
         if url in seen:
             continue
@@ -179,3 +185,18 @@ def listing_items(body: bytes, *, base_url: str, content_type: str, limit: int) 
         if len(items) >= limit:
             break
     return items
+
+
+_ARTICLE_SUFFIXES = (".html", ".htm", ".shtml", ".aspx", ".php", ".vnp", ".chn", ".ldo")
+
+
+def _looks_like_article(path: str) -> bool:
+    """An article's address ends in a page name, a long slug or a long number, as on
+    vnexpress.net ("/ten-bai-4812345.html"), tuoitre.vn ("...-20241125.htm") or
+    baoquangnam.vn ("/xa-hoi/ten-bai-123456.html"); a section's ("/thoi-su") does not."""
+    last = path.rsplit("/", 1)[-1].lower()
+    return (
+        last.endswith(_ARTICLE_SUFFIXES)
+        or last.count("-") >= 3
+        or re.search(r"\d{4,}", last) is not None
+    )

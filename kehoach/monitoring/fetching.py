@@ -235,6 +235,7 @@ def _get_once(
         )
     except urllib3.exceptions.HTTPError as exc:
         raise _Transient(_("Could not reach the site: %(error)s") % {"error": exc}) from exc
+    complete = False
     try:
         response_headers = {k.lower(): v for k, v in raw.headers.items()}
         if raw.status in (301, 302, 303, 307, 308, 304) or raw.status >= 400:
@@ -251,6 +252,7 @@ def _get_once(
             # a byte at a time still comes back here to meet the deadline.
             chunk = raw.read1(CHUNK)
             if not chunk:
+                complete = True
                 break
             body += chunk
             if len(body) > policy.max_bytes:
@@ -269,8 +271,9 @@ def _get_once(
             _("The connection failed while reading: %(error)s") % {"error": exc}
         ) from exc
     finally:
-        # Closed first: a connection whose body was not read to the end is never reused.
-        raw.close()
+        if not complete:
+            # A connection whose body was not read to the end is never reused.
+            raw.close()
         raw.release_conn()
 
 

@@ -165,6 +165,9 @@ def _articles_ingest(source: Source, items: list[Item], *, policy: FetchPolicy) 
 def article_ingest(source: Source, item: Item, *, policy: FetchPolicy) -> Article | None:
     """Fetch and keep one article; None when it is already known (by its canonical address)."""
     response = fetch(item.url, policy=policy)
+    kind = response.content_type.split(";", 1)[0].strip().lower()
+    if kind and not (kind.startswith("text/") or kind.endswith(("html", "xml"))):
+        raise FetchError(_("Not a web page (%(type)s)") % {"type": kind})
     extracted = extract(response.text(), url=response.url)
     digest = url_hash(extracted.canonical_url)
     if Article.objects.filter(url_hash=digest).exists():

@@ -272,6 +272,35 @@ class NewsSite:
                 f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>',
                 "application/xml",
             )
+        if path == "/sitemap-news.xml":
+            urls = "".join(
+                f"<url><loc>{self.url(f'/tin/{s.slug}.html')}</loc><news:news>"
+                "<news:publication><news:name>Báo Quảng Nam Thử</news:name>"
+                "<news:language>vi</news:language></news:publication>"
+                f"<news:publication_date>{s.published}</news:publication_date>"
+                f"<news:title>{escape(s.title)}</news:title></news:news></url>"
+                for s in STORIES
+            )
+            return self.send(
+                h,
+                '<?xml version="1.0" encoding="UTF-8"?>'
+                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+                'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+                f"{urls}</urlset>",
+                "application/xml",
+            )
+        if path == "/rss/tep-dinh-kem.xml":
+            # A feed whose one item is a PDF file, not a web page.
+            items = [("Văn bản số 123/UBND", self.url("/van-ban/123.pdf"), STORIES[0].published)]
+            return self.send(h, _rss(items), "application/rss+xml; charset=utf-8")
+        if path == "/van-ban/123.pdf":
+            return self.send(h, b"%PDF-1.4 " + b"0" * 1000, "application/pdf")
+        if path == "/bom-gzip.html":
+            # 64 MB of zeros in 64 KB of gzip: only the decoded size counts.
+            bomb = gzip.compress(b"0" * (64 * 1024 * 1024), compresslevel=9)
+            return self.send(
+                h, bomb, "text/html; charset=utf-8", headers={"Content-Encoding": "gzip"}
+            )
         if path == "/sitemap-index.xml":
             return self.send(
                 h,
@@ -307,6 +336,8 @@ class NewsSite:
                 '<nav><a href="/">Trang chủ</a><a href="/chuyen-muc/xa-hoi">Xã hội</a>'
                 '<a href="https://www.facebook.com/baoquangnam">Facebook</a></nav>'
                 f"<ul>{links}</ul><a href='mailto:toasoan@example.invalid'>Liên hệ</a>"
+                '<aside><a href="/the-thao">Thể thao</a>'
+                '<a href="/chu-de/quyen-tre-em">Chủ đề</a></aside>'
                 "</body></html>"
             )
             return self.send(h, html, "text/html; charset=utf-8")

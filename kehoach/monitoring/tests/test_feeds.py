@@ -3,7 +3,7 @@
 import pytest
 from django.test import TestCase
 
-from kehoach.monitoring.feeds import feed_items, listing_items, sitemap_items
+from kehoach.monitoring.feeds import _looks_like_article, feed_items, listing_items, sitemap_items
 from kehoach.monitoring.fetching import FetchError, FetchPolicy, fetch
 from kehoach.monitoring.tests.newssite import STORIES, NewsSiteMixin
 
@@ -60,6 +60,12 @@ class SitemapTest(NewsSiteMixin, TestCase):
         ]
         assert items[0].published is not None
 
+    def test_it_reads_titles_and_dates_of_a_news_sitemap(self):
+        items = self.items("/sitemap-news.xml")
+        assert [i.title for i in items] == [s.title for s in reversed(STORIES)]
+        assert items[-1].published is not None
+        assert items[-1].published.isoformat() == "2026-11-20T08:30:00+07:00"
+
     def test_it_follows_a_sitemap_index_into_gzipped_sitemaps(self):
         items = self.items("/sitemap-index.xml")
         assert [i.url for i in items] == [self.site.url(f"/tin/{s.slug}.html") for s in STORIES[:2]]
@@ -84,6 +90,13 @@ class ListingTest(NewsSiteMixin, TestCase):
         )
         assert [i.title for i in items] == [s.title for s in STORIES]
         assert all(i.url.startswith(self.site.url("/tin/")) for i in items)
+
+    def test_it_tells_articles_from_sections_by_their_address(self):
+        assert _looks_like_article("/thoi-su/nui-thanh-tap-huan-quyen-tre-em-4812345.html")
+        assert _looks_like_article("/nguoi-dan-tam-xuan-nhan-ho-tro-sinh-ke")
+        assert _looks_like_article("/xa-hoi/20241125093000")
+        assert not _looks_like_article("/the-thao")
+        assert not _looks_like_article("/chu-de/quyen-tre-em")
 
     def test_it_reads_no_more_than_the_limit(self):
         response = fetch(self.site.url("/chuyen-muc/xa-hoi"), policy=POLICY)

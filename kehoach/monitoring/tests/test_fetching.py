@@ -95,6 +95,10 @@ class FetchTest(NewsSiteMixin, TestCase):
         with pytest.raises(FetchError, match="larger"):
             fetch(self.site.url("/vo-tan.html"), policy=small)
 
+    def test_it_counts_the_size_after_decompression(self):
+        with pytest.raises(FetchError, match="larger"):
+            fetch(self.site.url("/bom-gzip.html"), policy=POLICY)
+
     def test_it_stops_a_trickling_answer_at_the_deadline(self):
         # Bytes keep coming (no read timeout), but never the end: the total deadline ends it.
         with pytest.raises(FetchError, match="Gave up"):

@@ -155,6 +155,13 @@ class SourceFetchTest(NewsSiteMixin, TestCase):
         assert "1 articles could not be read" in run.error
         assert "404" in run.error
 
+    def test_a_file_that_is_not_a_web_page_is_not_an_article(self):
+        run = source_fetch(self.source("/rss/tep-dinh-kem.xml"))
+        assert run.outcome == FetchOutcome.OK
+        assert run.articles_new == 0
+        assert "application/pdf" in run.error
+        assert not Article.objects.exists()
+
     def test_an_unforeseen_error_is_recorded_not_raised(self):
         source = self.source("/rss/thoi-su.xml")
         with (
