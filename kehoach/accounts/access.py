@@ -207,3 +207,19 @@ def can_manage_fact_checks(
     """Fact-checks are shared by every unit; those who manage a news source keep them."""
     scope = scope_for(user)
     return scope.is_admin or any(scope.covers(unit) for unit in source_units)
+
+
+def can_issue_bulletin(
+    user: AbstractBaseUser | AnonymousUser,
+    issuer: Unit,
+    lead_units: list[Unit],
+    source_units: Iterable[Unit],
+) -> bool:
+    """A monitoring bulletin of a plan is a record of one of its tasks: the plan's managers issue
+    it, or staff who may record on the task and keep a news source under the plan's issuer."""
+    scope = scope_for(user)
+    if scope.manages(issuer):
+        return True
+    return can_change_task(user, issuer, lead_units) and any(
+        scope.covers(unit) for unit in source_units
+    )

@@ -19,4 +19,8 @@ urlpatterns = [
     path("fact-checks/", views.fact_check_list, name="fact_checks"),
     path("fact-checks/new/", views.fact_check_create, name="fact_check_new"),
     path("fact-checks/import/", views.fact_check_import, name="fact_check_import"),
+    path("bulletins/", views.bulletin_list, name="bulletins"),
+    path("bulletins/plans/<int:plan_pk>/new/", views.bulletin_create, name="bulletin_new"),
+    path("bulletins/<int:pk>/", views.bulletin_detail, name="bulletin"),
+    path("bulletins/<int:pk>/bulletin.docx", views.bulletin_docx, name="bulletin_docx"),
 ]

@@ -10,6 +10,7 @@ import datetime as dt
 import gzip
 import zlib
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,9 +25,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kehoach.accounts import access
+from kehoach.lib.tabular import attachment_header
+from kehoach.plans import selectors as plan_selectors
+from kehoach.plans.models import Plan, Task
 
-from . import review, selectors
+from . import bulletins, review, selectors
 from .forms import (
+    BulletinForm,
     ClaimReviewImportForm,
     FactCheckForm,
     MatchReviewForm,
@@ -34,7 +39,7 @@ from .forms import (
     SourceForm,
     StoryReviewForm,
 )
-from .models import Article, ClaimMatch, Source, Story
+from .models import Article, ClaimMatch, MonitoringBulletin, Source, Story
 
 RAW_PAGE_LIMIT = 5_000_000  # bytes shown of a raw page; the rest is cut, not the audit copy
 FETCH_HISTORY = 50
@@ -460,3 +465,122 @@ def fact_check_import(request: HttpRequest) -> HttpResponse:
             )
             return redirect("monitoring:fact_checks")
     return render(request, "monitoring/fact_check_import.html", {"nav": "monitoring", "form": form})
+
+
+# --- bulletins ----------------------------------------------------------------------------------
+
+
+def _may_issue(request: HttpRequest, plan: Plan, task: Task) -> bool:
+    source_units = [
+        source.unit
+        for source in selectors.sources_for_user(request.user, write=True).filter(
+            unit__path__startswith=plan.issuer.path
+        )
+    ]
+    return access.can_issue_bulletin(
+        request.user, plan.issuer, plan_selectors.lead_units(task), source_units
+    )
+
+
+def _get_plan_to_issue(request: HttpRequest, pk: int) -> tuple[Plan, list[Task]]:
+    """A plan the user sees (404 otherwise), with the tasks they may record a bulletin on (403
+    when none)."""
+    plan = plan_selectors.plans_for_user(request.user).filter(pk=pk).first()
+    if plan is None:
+        raise Http404(_("No such plan."))
+    tasks = [
+        task
+        for task in plan.tasks.prefetch_related("assignments__unit").order_by("order", "pk")
+        if _may_issue(request, plan, task)
+    ]
+    if not tasks:
+        raise PermissionDenied(
+            _("Only the plan's managers and staff who keep its news sources issue bulletins.")
+        )
+    return plan, tasks
+
+
+def _get_bulletin_for_user(request: HttpRequest, pk: int) -> MonitoringBulletin:
+    bulletin = selectors.bulletins_for_user(request.user).filter(pk=pk).first()
+    if bulletin is None:
+        raise Http404(_("No such bulletin."))
+    return bulletin
+
+
+@login_required
+@require_GET
+def bulletin_list(request: HttpRequest) -> HttpResponse:
+    visible = selectors.bulletins_for_user(request.user).order_by("-end", "-pk")
+    page = Paginator(visible, settings.KEHOACH_PAGE_SIZE).get_page(request.GET.get("page"))
+    plans = [
+        plan
+        for plan in plan_selectors.plans_for_user(request.user).order_by("-year", "title")
+        if access.can_edit_plan_of(request.user, plan.issuer)
+        or selectors.sources_for_user(request.user, write=True)
+        .filter(unit__path__startswith=plan.issuer.path)
+        .exists()
+    ]
+    return render(
+        request,
+        "monitoring/bulletin_list.html",
+        {"nav": "monitoring", "page": page, "plans": plans},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bulletin_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    """Choose the period and the task, preview the bulletin, then issue it."""
+    plan, tasks = _get_plan_to_issue(request, plan_pk)
+    form = BulletinForm(request.POST or None, plan=plan)
+    task_field = form.fields["task"]
+    assert isinstance(task_field, forms.ModelChoiceField)
+    task_field.queryset = Task.objects.filter(pk__in=[t.pk for t in tasks]).order_by("order")
+    preview = None
+    if form.is_bound and form.is_valid():
+        values = form.cleaned_data
+        try:
+            if request.POST.get("action") != "preview":
+                bulletin = bulletins.bulletin_issue(plan=plan, by=request.user, **values)
+                messages.success(request, _("The bulletin was issued and recorded."))
+                return redirect("monitoring:bulletin", pk=bulletin.pk)
+            preview = bulletins.bulletin_build(
+                plan=plan, kind=values["kind"], start=values["start"], end=values["end"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(
+        request,
+        "monitoring/bulletin_form.html",
+        {"nav": "monitoring", "plan": plan, "form": form, "content": preview},
+    )
+
+
+@login_required
+@require_GET
+def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = _get_bulletin_for_user(request, pk)
+    return render(
+        request,
+        "monitoring/bulletin_detail.html",
+        {
+            "nav": "monitoring",
+            "bulletin": bulletin,
+            "content": bulletin.content,
+            "title": bulletins.bulletin_title(bulletin.content),
+        },
+    )
+
+
+@login_required
+@require_GET
+def bulletin_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = _get_bulletin_for_user(request, pk)
+    response = HttpResponse(
+        bulletins.bulletin_docx(bulletin),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = attachment_header(
+        f"ban-tin-{bulletin.start.isoformat()}-{bulletin.end.isoformat()}.docx"
+    )
+    return response

@@ -7,11 +7,13 @@ and claim matches are reached through the sources. Fact-checks are shared: every
 read them, those who keep a source enter them.
 """
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from kehoach.monitoring.bulletins import bulletin_issue
 from kehoach.monitoring.models import FactCheck, MonitoringBulletin, Review, Source, Story
 
 from .reviewing import MonitoringTestCase
@@ -33,9 +35,18 @@ COVERED_URL_NAMES: set[str] = {
     "monitoring:fact_checks",
     "monitoring:fact_check_new",
     "monitoring:fact_check_import",
+    "monitoring:bulletins",
+    "monitoring:bulletin_new",
+    "monitoring:bulletin",
+    "monitoring:bulletin_docx",
 }
 
-LISTS = {"monitoring:queue", "monitoring:sources", "monitoring:fact_checks"}
+LISTS = {
+    "monitoring:queue",
+    "monitoring:sources",
+    "monitoring:fact_checks",
+    "monitoring:bulletins",
+}
 
 
 def snapshot() -> list[Any]:
@@ -49,6 +60,20 @@ def snapshot() -> list[Any]:
 
 
 class MonitoringPermissionCase(MonitoringTestCase):
+    bulletin: MonitoringBulletin
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.bulletin = bulletin_issue(
+            plan=cls.district_plan,
+            kind="daily",
+            start=dt.date(2024, 6, 14),
+            end=dt.date(2024, 6, 14),
+            task=cls.office_task,
+            by=None,
+        )
+
     def every_request(self) -> list[tuple[str, str, str, dict[str, Any]]]:
         source, story, article, match = self.source, self.story, self.article, self.match
         source_data = {
@@ -70,8 +95,21 @@ class MonitoringPermissionCase(MonitoringTestCase):
         def url(name: str, *args: int) -> str:
             return reverse(f"monitoring:{name}", args=args)
 
+        plan, bulletin = self.district_plan.pk, self.bulletin.pk
+        bulletin_data = {
+            "kind": "daily",
+            "start": "2024-06-15",
+            "end": "2024-06-15",
+            "task": self.office_task.pk,
+            "action": "issue",
+        }
         return [
             ("monitoring:queue", "get", url("queue"), {}),
+            ("monitoring:bulletins", "get", url("bulletins"), {}),
+            ("monitoring:bulletin_new", "get", url("bulletin_new", plan), {}),
+            ("monitoring:bulletin_new", "post", url("bulletin_new", plan), bulletin_data),
+            ("monitoring:bulletin", "get", url("bulletin", bulletin), {}),
+            ("monitoring:bulletin_docx", "get", url("bulletin_docx", bulletin), {}),
             ("monitoring:story", "get", url("story", story.pk), {}),
             (
                 "monitoring:story_review",
@@ -155,12 +193,17 @@ class OutsiderTest(MonitoringPermissionCase):
         after = snapshot()
         assert after[:3] == before[:3]
         assert FactCheck.objects.count() == 4
+        assert after[4] == before[4]  # no bulletin
 
 
 class CommuneStaffTest(MonitoringPermissionCase):
     def test_the_offices_sources_do_not_exist_for_a_commune(self):
         expected = self.all(404)
         expected |= {(name, "get"): 200 for name in LISTS}
+        # The district's plan applies to it: it reads the plan's bulletins, and it leads task 2,
+        # but keeps no news source under the district, so it does not issue them.
+        expected |= {("monitoring:bulletin", "get"): 200, ("monitoring:bulletin_docx", "get"): 200}
+        expected |= {("monitoring:bulletin_new", m): 403 for m in ("get", "post")}
         expected |= {("monitoring:source_new", "get"): 200, ("monitoring:source_new", "post"): 200}
         # No news source of its own: it reads fact-checks but does not enter them.
         expected |= {
@@ -188,6 +231,10 @@ def everything_allowed() -> dict[tuple[str, str], int]:
         "monitoring:fact_checks",
         "monitoring:fact_check_new",
         "monitoring:fact_check_import",
+        "monitoring:bulletins",
+        "monitoring:bulletin_new",
+        "monitoring:bulletin",
+        "monitoring:bulletin_docx",
     }
     posts = {
         "monitoring:story_review",
@@ -198,6 +245,7 @@ def everything_allowed() -> dict[tuple[str, str], int]:
         "monitoring:source_activate",
         "monitoring:fact_check_new",
         "monitoring:fact_check_import",
+        "monitoring:bulletin_new",
     }
     return {(name, "get"): 200 for name in gets} | {(name, "post"): 302 for name in posts}
 
@@ -210,6 +258,7 @@ class ReviewersTest(MonitoringPermissionCase):
         self.source.refresh_from_db()
         assert (self.source.name, self.source.active) == ("Báo Quảng Nam – Thời sự", True)
         assert FactCheck.objects.count() == 4
+        assert MonitoringBulletin.objects.filter(created_by=user).count() == 1
 
     def test_the_offices_staff_review_and_keep_their_sources(self):
         self.check(self.office_staff)

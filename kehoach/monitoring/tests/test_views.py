@@ -6,7 +6,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from kehoach.monitoring.models import Decision, FactCheck, Review, Source
+from kehoach.monitoring.models import Decision, FactCheck, MonitoringBulletin, Review, Source
 
 from .reviewing import MonitoringTestCase, make_source
 from .test_review import CLAIM_REVIEW_PAGE
@@ -186,3 +186,47 @@ class FactCheckPagesTest(MonitoringTestCase):
         response = self.client.get(reverse("monitoring:fact_checks"))
         self.assertContains(response, "Sai sự thật")
         assert [f.match_total for f in response.context["page"].object_list] == [1]
+
+
+class BulletinPagesTest(MonitoringTestCase):
+    def setUp(self) -> None:
+        self.login(self.office_staff)
+        self.url = reverse("monitoring:bulletin_new", args=[self.district_plan.pk])
+        self.data = {
+            "kind": "daily",
+            "start": "2024-06-15",
+            "end": "2024-06-15",
+            "task": self.office_task.pk,
+        }
+
+    def test_the_form_offers_only_the_tasks_the_user_records_on(self):
+        response = self.client.get(self.url)
+        tasks = list(response.context["form"].fields["task"].queryset)
+        assert tasks == [self.office_task]
+
+    def test_a_preview_shows_the_bulletin_and_keeps_nothing(self):
+        response = self.client.post(self.url, {**self.data, "action": "preview"})
+        assert response.status_code == 200
+        assert response.context["content"]["articles"] == 2
+        self.assertContains(response, self.story.title)
+        assert not MonitoringBulletin.objects.exists()
+
+    def test_issuing_records_it_and_the_page_offers_the_docx(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(self.url, {**self.data, "action": "issue"})
+        bulletin = MonitoringBulletin.objects.get()
+        assert response["Location"] == reverse("monitoring:bulletin", args=[bulletin.pk])
+        page = self.client.get(response["Location"])
+        self.assertContains(page, reverse("monitoring:bulletin_docx", args=[bulletin.pk]))
+        self.assertContains(page, reverse("activities:detail", args=[bulletin.record_id]))
+        docx = self.client.get(reverse("monitoring:bulletin_docx", args=[bulletin.pk]))
+        assert docx["Content-Type"].endswith("wordprocessingml.document")
+        assert docx.content[:2] == b"PK"
+
+    def test_a_period_ending_before_it_starts_is_refused(self):
+        response = self.client.post(
+            self.url, {**self.data, "start": "2024-06-16", "action": "issue"}
+        )
+        assert response.status_code == 200
+        assert response.context["form"].errors
+        assert not MonitoringBulletin.objects.exists()
