@@ -12,7 +12,7 @@ from kehoach.lib.vntext import nfc
 
 from .claims import ClaimMatcher
 from .places import Gazetteer, default_gazetteer, gazetteer_for_units
-from .stories import StoryIndex, signature
+from .stories import StoryIndex, signature, signature_of
 from .text import Text, language
 from .themes import Analysis, ThemeSet, parse_terms, seed_conventions, train
 
@@ -26,13 +26,14 @@ STORY_WINDOW_DAYS = 14
 
 def analyse_text(
     title: str, text: str, *, themes: ThemeSet, gazetteer: Gazetteer
-) -> tuple[Analysis, str]:
-    """Relevance, themes, conventions and places of one article, and its language."""
+) -> tuple[Analysis, str, Any]:
+    """Relevance, themes, conventions and places of one article, its language and its MinHash
+    signature (from the same tokens)."""
     title = nfc(title or "").strip()
     body = Text(f"{title}\n\n{text or ''}" if title else text or "")
     places = gazetteer.find(body)
     analysis = themes.analyse(body, title_end=len(title), places=places)
-    return analysis, language(f"{title}\n{text or ''}")
+    return analysis, language(body.text), signature_of(body)
 
 
 def classify_records(
@@ -52,8 +53,8 @@ def classify_records(
         key: Hashable = item.get("id", position)
         key = key if isinstance(key, (str, int)) else str(key)
         title, text = str(item.get("title") or ""), str(item.get("text") or "")
-        analysis, lang = analyse_text(title, text, themes=themes, gazetteer=gazetteer)
-        story, _score = stories.assign(key, title, text)
+        analysis, lang, minhash = analyse_text(title, text, themes=themes, gazetteer=gazetteer)
+        story, _score = stories.assign(key, title, text, minhash=minhash)
         yield {
             "id": key,
             "relevant": analysis.relevant,
@@ -241,11 +242,10 @@ def article_analyse(article: "Article", *, plan: "Plan | None" = None) -> "Artic
 
     with _state.lock:
         context = _context(plan if plan is not None else plan_for_article(article))
-        analysis, lang = analyse_text(
+        analysis, lang, minhash = analyse_text(
             article.title, article.text, themes=context.themes, gazetteer=context.gazetteer
         )
         index = _story_index()
-        minhash = signature(article.title, article.text)
         story_id, similarity = (None, 0.0)
         if not minhash.is_empty():
             story_id, similarity = index.match(minhash)

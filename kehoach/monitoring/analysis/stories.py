@@ -28,18 +28,35 @@ SHINGLE = 3
 
 
 def shingles(title: str, text: str) -> set[bytes]:
-    words = [t.bare for t in Text(f"{title}\n{text}").tokens][:LEAD_WORDS]
+    return shingles_of(Text(f"{title}\n{text}"))
+
+
+def shingles_of(text: Text) -> set[bytes]:
+    words = [t.bare for t in text.tokens[:LEAD_WORDS]]
     if len(words) < SHINGLE:
         return {" ".join(words).encode()} if words else set()
     return {" ".join(words[i : i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)}
 
 
-def signature(title: str, text: str) -> Any:
-    from datasketch import MinHash  # type: ignore[import-untyped]
+_permutations: Any = None
 
-    minhash = MinHash(num_perm=NUM_PERM)
-    minhash.update_batch(list(shingles(title, text)))
-    return minhash
+
+def signature_of(text: Text) -> Any:
+    """MinHash of the text's lead; the permutations are drawn once per process and shared."""
+    global _permutations
+    from datasketch import LeanMinHash, MinHash  # type: ignore[import-untyped]
+
+    if _permutations is None:
+        template = MinHash(num_perm=NUM_PERM)
+        _permutations = (template.scheme, template.permutations)
+    scheme, permutations = _permutations
+    minhash = MinHash(num_perm=NUM_PERM, scheme=scheme, permutations=permutations)
+    minhash.update_batch(list(shingles_of(text)))
+    return LeanMinHash(minhash)
+
+
+def signature(title: str, text: str) -> Any:
+    return signature_of(Text(f"{title}\n{text}"))
 
 
 @dataclass
@@ -76,11 +93,13 @@ class StoryIndex:
         self.signatures[key] = minhash
         self.story_of[key] = story
 
-    def assign(self, key: Hashable, title: str, text: str) -> tuple[Hashable, float]:
+    def assign(
+        self, key: Hashable, title: str, text: str, *, minhash: Any = None
+    ) -> tuple[Hashable, float]:
         """Join the story of the closest earlier article, or start one named after `key`."""
         if key in self.story_of:
             return self.story_of[key], 1.0
-        minhash = signature(title, text)
+        minhash = minhash if minhash is not None else signature(title, text)
         story, score = self.match(minhash) if not minhash.is_empty() else (None, 0.0)
         if story is None:
             story = key

@@ -10,7 +10,7 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from kehoach.lib.vntext import fix_tone_placement, nfc, strip_diacritics
@@ -28,24 +28,42 @@ _VI_LETTERS = set("ăâđêôơưĂÂĐÊÔƠƯ")
 UNMARKED_SHARE = 0.02
 
 
-def _key_chars(text: str, marks: bool) -> str:
-    """One key character per character of `text` (already NFC): casefolded, one tone placement,
-    and without marks when `marks` is false."""
-    fixed = fix_tone_placement(text)
-    if len(fixed) != len(text):  # exotic combining sequences: keep the placement as written
-        fixed = text
-    out = []
+_PIECES = re.compile(r"\w+|\W+", re.UNICODE)
+
+
+@lru_cache(maxsize=200_000)
+def _word_keys(word: str) -> tuple[str, str]:
+    """(marked, bare) keys of one word, each as long as the word (news reuse few words: cached)."""
+    fixed = fix_tone_placement(word)
+    if len(fixed) != len(word):  # exotic combining sequences: keep the placement as written
+        fixed = word
+    marked = []
     for char in fixed:
-        if char.isspace():
-            out.append(" ")
-            continue
         key = char.casefold()
         if len(key) != 1:
             key = char.lower() if len(char.lower()) == 1 else char
-        if not marks:
-            bare = strip_diacritics(key)
-            key = bare if len(bare) == 1 else key
-        out.append(key)
+        marked.append(key)
+    bare = []
+    for key in marked:
+        stripped = strip_diacritics(key)
+        bare.append(stripped if len(stripped) == 1 else key)
+    return "".join(marked), "".join(bare)
+
+
+def _other_key(piece: str) -> str:
+    return "".join(" " if c.isspace() else (c.lower() if len(c.lower()) == 1 else c) for c in piece)
+
+
+def _key_chars(text: str, marks: bool) -> str:
+    """One key character per character of `text` (already NFC): casefolded, one tone placement,
+    and without marks when `marks` is false."""
+    out = []
+    for m in _PIECES.finditer(text):
+        piece = m.group(0)
+        if piece[0].isalnum() or piece[0] == "_":
+            out.append(_word_keys(piece)[0 if marks else 1])
+        else:
+            out.append(_other_key(piece))
     return "".join(out)
 
 
@@ -207,7 +225,8 @@ class PhraseIndex:
 
     def __init__(self) -> None:
         self._by_bare: dict[tuple[str, ...], list[tuple[tuple[str, ...], str, Any]]] = {}
-        self._longest = 0
+        # First bare word -> the lengths of the phrases starting with it, longest first.
+        self._lengths: dict[str, list[int]] = {}
 
     def __len__(self) -> int:
         return len(self._by_bare)
@@ -219,18 +238,23 @@ class PhraseIndex:
         if not bare:
             return
         self._by_bare.setdefault(bare, []).append((marked, phrase.strip(), payload))
-        self._longest = max(self._longest, len(bare))
+        lengths = self._lengths.setdefault(bare[0], [])
+        if len(bare) not in lengths:
+            lengths.append(len(bare))
+            lengths.sort(reverse=True)
 
     def find(self, text: Text, skip: frozenset[int] = frozenset()) -> list[PhraseMatch]:
         """Matches in `text`; tokens in `skip` (masked by exclusions) never take part in one."""
         tokens = text.tokens
         marked_text = text.is_marked
         found: list[PhraseMatch] = []
+        count = len(tokens)
         i = 0
-        while i < len(tokens):
+        while i < count:
+            lengths = self._lengths.get(tokens[i].bare)
             best: PhraseMatch | None = None
-            for n in range(min(self._longest, len(tokens) - i), 0, -1):
-                if any(j in skip for j in range(i, i + n)):
+            for n in lengths or ():
+                if i + n > count or (skip and any(j in skip for j in range(i, i + n))):
                     continue
                 window = tokens[i : i + n]
                 candidates = self._by_bare.get(tuple(t.bare for t in window))
@@ -259,6 +283,3 @@ class PhraseIndex:
                 found.append(best)
                 i = best.last
         return found
-
-
-detect_language = language  # the name ingest looks for
