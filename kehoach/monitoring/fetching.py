@@ -15,12 +15,16 @@ KEHOACH_MONITOR_MAX_WAIT (the longest a fetch waits for its turn on a busy host)
 """
 
 import codecs
+import contextlib
 import dataclasses
 import datetime as dt
 import re
+import socket
+import threading
 import time
 import unicodedata
 import urllib.robotparser
+from collections.abc import Callable
 from email.message import Message
 from typing import Self
 from urllib.parse import urljoin, urlsplit
@@ -108,6 +112,61 @@ class Response:
         return decode(self.body, self.content_type)
 
 
+# The monotonic time by which the current thread's request must be over (see _Watchdog).
+_request = threading.local()
+
+
+def _shutdown(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def _watched(
+    sock: socket.socket | None, getresponse: Callable[[], urllib3.response.HTTPResponse]
+) -> urllib3.response.HTTPResponse:
+    """Reading the status line and headers goes line by line, each line waiting for its end
+    however slowly its bytes come: no read timeout stops a server that trickles headers. A
+    timer shuts the socket down when the deadline passes."""
+    deadline: float | None = getattr(_request, "deadline", None)
+    if deadline is None or sock is None:
+        return getresponse()
+    fired = threading.Event()
+
+    def stop() -> None:
+        fired.set()
+        _shutdown(sock)
+
+    timer = threading.Timer(max(0.0, deadline - time.monotonic()), stop)
+    timer.daemon = True
+    timer.start()
+    try:
+        response = getresponse()
+    finally:
+        timer.cancel()
+    if fired.is_set():
+        # The headers read up to the shutdown are cut short: not an answer.
+        raise TimeoutError("deadline")
+    return response
+
+
+class _HTTPConnection(urllib3.connection.HTTPConnection):
+    def getresponse(self) -> urllib3.response.HTTPResponse:  # type: ignore[override]
+        return _watched(self.sock, super().getresponse)
+
+
+class _HTTPSConnection(urllib3.connection.HTTPSConnection):
+    def getresponse(self) -> urllib3.response.HTTPResponse:  # type: ignore[override]
+        return _watched(self.sock, super().getresponse)
+
+
+class _HTTPConnectionPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSConnectionPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
 _pool: urllib3.PoolManager | None = None
 
 
@@ -115,6 +174,10 @@ def _pool_manager() -> urllib3.PoolManager:
     global _pool
     if _pool is None:
         _pool = urllib3.PoolManager(num_pools=20, maxsize=2, retries=False)
+        _pool.pool_classes_by_scheme = {
+            "http": _HTTPConnectionPool,
+            "https": _HTTPSConnectionPool,
+        }
     return _pool
 
 
@@ -207,6 +270,12 @@ class _Transient(FetchError):
     """A failure worth another try: the connection, a timeout."""
 
 
+def _gave_up(policy: FetchPolicy, status: int | None = None) -> FetchError:
+    return FetchError(
+        _("Gave up after %(seconds)g seconds") % {"seconds": policy.deadline}, status=status
+    )
+
+
 def _retry_after(value: str) -> float | None:
     try:
         return max(0.0, float(value))
@@ -219,10 +288,11 @@ def _get_once(
 ) -> Response:
     remaining = policy.deadline - (time.monotonic() - started)
     if remaining <= 0:
-        raise FetchError(_("Gave up after %(seconds)g seconds") % {"seconds": policy.deadline})
+        raise _gave_up(policy)
     timeout = urllib3.Timeout(
         connect=min(policy.connect_timeout, remaining), read=min(policy.read_timeout, remaining)
     )
+    _request.deadline = started + policy.deadline
     try:
         raw = _pool_manager().request(
             "GET",
@@ -234,7 +304,11 @@ def _get_once(
             decode_content=True,
         )
     except urllib3.exceptions.HTTPError as exc:
+        if time.monotonic() - started >= policy.deadline:
+            raise _gave_up(policy) from exc
         raise _Transient(_("Could not reach the site: %(error)s") % {"error": exc}) from exc
+    finally:
+        _request.deadline = None
     complete = False
     try:
         response_headers = {k.lower(): v for k, v in raw.headers.items()}
@@ -261,10 +335,7 @@ def _get_once(
                     status=raw.status,
                 )
             if time.monotonic() - started > policy.deadline:
-                raise FetchError(
-                    _("Gave up after %(seconds)g seconds") % {"seconds": policy.deadline},
-                    status=raw.status,
-                )
+                raise _gave_up(policy, raw.status)
         return Response(url=url, status=raw.status, headers=response_headers, body=bytes(body))
     except urllib3.exceptions.HTTPError as exc:
         raise _Transient(

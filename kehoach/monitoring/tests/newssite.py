@@ -385,6 +385,8 @@ class NewsSite:
             return self.stream(h, interval=0.0)
         if path == "/cham.xml":
             return self.stream(h, interval=0.05)
+        if path == "/dau-cham.xml":
+            return self.trickle_headers(h)
         return self.send(h, "Không tìm thấy", "text/plain; charset=utf-8", status=404)
 
     def send(
@@ -407,6 +409,18 @@ class NewsSite:
         if status != 304:
             with contextlib.suppress(OSError):
                 h.wfile.write(data)
+
+    def trickle_headers(self, h: BaseHTTPRequestHandler) -> None:
+        """A status line, then one header whose bytes come one by one and never end."""
+        try:
+            h.wfile.write(b"HTTP/1.1 200 OK\r\nX-Cham: ")
+            while not self.stopping.is_set():
+                h.wfile.write(b"a")
+                h.wfile.flush()
+                time.sleep(0.05)
+        except OSError:
+            pass
+        h.close_connection = True
 
     def stream(self, h: BaseHTTPRequestHandler, *, interval: float) -> None:
         """An answer that never ends (chunked): fast with no interval, a trickle with one.

@@ -104,6 +104,10 @@ class FetchTest(NewsSiteMixin, TestCase):
         with pytest.raises(FetchError, match="Gave up"):
             fetch(self.site.url("/cham.xml"), policy=dataclasses.replace(POLICY, deadline=0.5))
 
+    def test_it_stops_trickling_headers_at_the_deadline(self):
+        with pytest.raises(FetchError, match="Gave up"):
+            fetch(self.site.url("/dau-cham.xml"), policy=dataclasses.replace(POLICY, deadline=0.5))
+
     def test_it_refuses_other_schemes(self):
         with pytest.raises(FetchError, match="Unsupported"):
             fetch("file:///etc/passwd", policy=POLICY)
