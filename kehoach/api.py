@@ -24,6 +24,7 @@ from ninja.renderers import JSONRenderer
 from kehoach.accounts.api import API_AUTH, CsrfFailed, csrf_failed_message
 from kehoach.accounts.api import router as accounts_router
 from kehoach.activities.api import router as activities_router
+from kehoach.monitoring.api import router as monitoring_router
 from kehoach.people.api import router as people_router
 from kehoach.plans.api import router as plans_router
 from kehoach.reports.api import router as reports_router
@@ -72,6 +73,7 @@ api.add_router("", people_router)
 api.add_router("", plans_router)
 api.add_router("", activities_router)
 api.add_router("", reports_router)
+api.add_router("", monitoring_router)
 
 
 def _error(

@@ -5,6 +5,7 @@ change answer 403; nothing is written either way. The last test makes sure every
 OpenAPI schema is in the matrix, so a new endpoint cannot be added without its permission test.
 """
 
+import datetime as dt
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,6 +21,18 @@ from kehoach.activities.models import Attachment, Record, VisualCampaign
 from kehoach.activities.services import target_rule_set
 from kehoach.activities.testing import make_record
 from kehoach.api import api
+from kehoach.monitoring.bulletins import bulletin_issue
+from kehoach.monitoring.models import (
+    Article,
+    ClaimMatch,
+    FactCheck,
+    MonitoringBulletin,
+    Review,
+    Source,
+    Story,
+)
+from kehoach.monitoring.tests.reviewing import make_article, make_source, make_story
+from kehoach.monitoring.tests.test_review import CLAIM_REVIEW_PAGE
 from kehoach.people.models import Person
 from kehoach.plans.models import Assignment, Plan, ReportingDuty, Target, Task, TaskEvent, UnitScope
 from kehoach.reports.models import Report, ReportEvent, ReportPeriod
@@ -48,6 +61,8 @@ DELETE_A = statuses(401, 404, 404, 204, 204, 204)
 ADD_TO_A = statuses(401, 404, 404, 201, 201, 201)
 # Commune A's report goes to the district: commune A staff read it, the district reviews it.
 REVIEW_A = statuses(401, 404, 404, 403, 200, 200)
+# Fact-checks are shared; those who keep a news source (here: commune A's) enter them.
+KEEPS_A_SOURCE = statuses(401, 403, 403, 201, 201, 201)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -224,6 +239,83 @@ CASES = [
         lambda t: {"report_id": t.commune_a_draft.pk, "fmt": "xlsx"},
         content_type=XLSX,
     ),
+    # Monitoring: commune A keeps a news source; what it brought is reached through it.
+    Case("GET", "/api/monitoring/sources", LIST),
+    Case(
+        "POST",
+        "/api/monitoring/sources",
+        CREATE_PERSON_IN_A,
+        body=lambda t: {
+            "unit_id": t.commune_a.pk,
+            "name": "Báo Quảng Nam – Xã hội",
+            "kind": "feed",
+            "url": "https://baoquangnam.vn/rss/xa-hoi.rss",
+        },
+    ),
+    Case(
+        "GET",
+        "/api/monitoring/sources/{source_id}",
+        READ_A,
+        lambda t: {"source_id": t.commune_a_source.pk},
+    ),
+    Case("GET", "/api/monitoring/queue", LIST),
+    Case(
+        "GET",
+        "/api/monitoring/stories/{story_id}",
+        READ_A,
+        lambda t: {"story_id": t.commune_a_story.pk},
+    ),
+    Case(
+        "POST",
+        "/api/monitoring/stories/{story_id}/reviews",
+        ADD_TO_A,
+        lambda t: {"story_id": t.commune_a_story.pk},
+        body=lambda t: {"decision": "relevant", "themes": ["T1"]},
+    ),
+    Case(
+        "GET",
+        "/api/monitoring/articles/{article_id}",
+        READ_A,
+        lambda t: {"article_id": t.commune_a_article.pk},
+    ),
+    Case(
+        "POST",
+        "/api/monitoring/matches/{match_id}/reviews",
+        ADD_TO_A,
+        lambda t: {"match_id": t.commune_a_match.pk},
+        body=lambda t: {"decision": "answered", "note": "Đã cải chính trên loa truyền thanh xã."},
+    ),
+    Case("GET", "/api/monitoring/fact-checks", LIST),
+    Case(
+        "POST",
+        "/api/monitoring/fact-checks",
+        KEEPS_A_SOURCE,
+        body=lambda t: {"claim": "Xã Tam Xuân I cắt trợ cấp người khuyết tật", "verdict": "false"},
+    ),
+    Case(
+        "POST",
+        "/api/monitoring/fact-checks/import",
+        KEEPS_A_SOURCE,
+        body=lambda t: {"document": CLAIM_REVIEW_PAGE},
+    ),
+    Case(
+        "POST",
+        "/api/monitoring/plans/{plan_id}/bulletins",
+        ADD_TO_A,
+        lambda t: {"plan_id": t.commune_a_plan.pk},
+        body=lambda t: {
+            "kind": "weekly",
+            "start": "2024-06-09",
+            "end": "2024-06-15",
+            "task_id": t.commune_a_task.pk,
+        },
+    ),
+    Case(
+        "GET",
+        "/api/monitoring/bulletins/{bulletin_id}",
+        READ_A,
+        lambda t: {"bulletin_id": t.commune_a_bulletin.pk},
+    ),
 ]
 
 
@@ -241,6 +333,11 @@ def _snapshot() -> dict[str, list[dict[str, Any]]]:
         ReportPeriod,
         Report,
         ReportEvent,
+        Source,
+        Story,
+        Review,
+        FactCheck,
+        MonitoringBulletin,
     )
     return {m.__name__: list(m._default_manager.order_by("pk").values()) for m in models}
 
@@ -251,10 +348,37 @@ class ApiPermissionMatrixTest(KehoachTestCase):
     commune_a_quarters: list[ReportPeriod]
     commune_a_draft: Report
     commune_a_submitted: Report
+    commune_a_source: Source
+    commune_a_story: Story
+    commune_a_article: Article
+    commune_a_match: ClaimMatch
+    commune_a_bulletin: MonitoringBulletin
 
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
+        cls.commune_a_source = make_source(
+            unit=cls.commune_a, name="Trang tin xã Tam Xuân I", url="https://tamxuan1.gov.vn/rss"
+        )
+        cls.commune_a_story = make_story()
+        cls.commune_a_article = make_article(source=cls.commune_a_source, story=cls.commune_a_story)
+        cls.commune_a_match = ClaimMatch.objects.create(
+            article=cls.commune_a_article,
+            fact_check=FactCheck.objects.create(
+                claim="Xã Tam Xuân I thu phí sinh hoạt tôn giáo", verdict="false"
+            ),
+            score=0.77,
+            strength="strong",
+            sentence="Có tin xã Tam Xuân I thu phí sinh hoạt tôn giáo của người dân.",
+        )
+        cls.commune_a_bulletin = bulletin_issue(
+            plan=cls.commune_a_plan,
+            kind="daily",
+            start=dt.date(2024, 6, 15),
+            end=dt.date(2024, 6, 15),
+            task=cls.commune_a_task,
+            by=None,
+        )
         ReportingDuty.objects.create(
             plan=cls.commune_a_plan,
             who_as_written="Công chức Văn hóa - Xã hội",
