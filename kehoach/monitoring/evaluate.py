@@ -7,7 +7,10 @@ same items, and reports, for each of them:
 - relevance precision, recall and F1 (positive class: relevant);
 - theme macro-F1 (F1 of each theme T1..T5 over all items, averaged) and the same for conventions;
 - duplicate grouping: pairwise F1 (a pair of items is positive when both are in the same story;
-  predicted pairs against labelled pairs, counted from the contingency table, never all pairs);
+  predicted pairs against labelled pairs, counted from the contingency table, never all pairs),
+  for the labelled stories (same event, follow-ups and other outlets' own reports included) and
+  for copies only (labels' "copy": reposts, syndication, print versions, derived copies must be
+  grouped; a predicted pair is right when both items are in the same labelled story);
 - locality: micro-F1 over (item, place) pairs, place names normalised (administrative prefix
   dropped, case folded, "Tam Xuân 1" = "Tam Xuân I").
 
@@ -166,6 +169,30 @@ def pairwise_cluster_scores(gold: Mapping[str, str], pred: Mapping[str, Any]) ->
     return prf(tp, predicted - tp, labelled - tp)
 
 
+def copy_grouping_scores(
+    story: Mapping[str, str], copy: Mapping[str, str], pred: Mapping[str, Any]
+) -> Scores:
+    """Near-duplicates: recall over pairs of copies (same "copy" label) put in one predicted
+    story; precision over predicted pairs that stay within one labelled story (grouping an
+    event's follow-ups is not an error here, mixing events is)."""
+    keys = list(story)
+
+    def predicted(k: str) -> str:
+        return str(pred.get(k, f"\0{k}"))
+
+    pred_sizes = Counter(predicted(k) for k in keys)
+    predicted_pairs = sum(_pairs(n) for n in pred_sizes.values())
+    within_story = sum(_pairs(n) for n in Counter((story[k], predicted(k)) for k in keys).values())
+    copy_pairs = sum(_pairs(n) for n in Counter(copy[k] for k in keys).values())
+    copies_found = sum(_pairs(n) for n in Counter((copy[k], predicted(k)) for k in keys).values())
+    if predicted_pairs == 0 and copy_pairs == 0:
+        return Scores(1.0, 1.0, 1.0)
+    precision = within_story / predicted_pairs if predicted_pairs else 1.0
+    recall = copies_found / copy_pairs if copy_pairs else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Scores(precision, recall, f1)
+
+
 _PREFIX = re.compile(
     r"^(?:ubnd\s+|ủy ban nhân dân\s+|uỷ ban nhân dân\s+)?"
     r"(?:tỉnh|huyện|thị trấn|xã|thành phố|tp\.?|phường|quận)\s+",
@@ -215,6 +242,7 @@ class Evaluation:
     theme_f1: dict[str, float]
     conventions: float
     stories: Scores
+    copies: Scores
     locality: Scores
 
 
@@ -228,6 +256,8 @@ def evaluate(
         return {k: source.get(k, {}).get(name, default) for k in keys}
 
     gold_themes, pred_themes = field(labels, "themes", []), field(pred, "themes", [])
+    story = {k: str(labels[k]["story"]) for k in keys}
+    predicted_story = {k: pred[k]["story"] for k in keys if k in pred}
     return Evaluation(
         relevance=relevance_scores(
             field(labels, "relevant", False), field(pred, "relevant", False)
@@ -237,9 +267,9 @@ def evaluate(
         conventions=macro_f1(
             field(labels, "conventions", []), field(pred, "conventions", []), CONVENTIONS
         ),
-        stories=pairwise_cluster_scores(
-            {k: str(labels[k]["story"]) for k in keys},
-            {k: pred[k]["story"] for k in keys if k in pred},
+        stories=pairwise_cluster_scores(story, predicted_story),
+        copies=copy_grouping_scores(
+            story, {k: str(labels[k].get("copy") or k) for k in keys}, predicted_story
         ),
         locality=locality_scores(field(labels, "locality", []), field(pred, "locality", [])),
     )
@@ -292,7 +322,10 @@ def table(results: Sequence[tuple[str, Evaluation]]) -> str:
     row("Convention macro-F1 (7 conventions)", lambda e: e.conventions)
     row("Duplicate grouping pairwise precision", lambda e: e.stories.precision)
     row("Duplicate grouping pairwise recall", lambda e: e.stories.recall)
-    row("**Duplicate grouping pairwise F1**", lambda e: e.stories.f1)
+    row("**Duplicate grouping pairwise F1** (same event)", lambda e: e.stories.f1)
+    row("Near-duplicate grouping precision (within one event)", lambda e: e.copies.precision)
+    row("Near-duplicate grouping recall (copies grouped)", lambda e: e.copies.recall)
+    row("**Near-duplicate grouping F1** (copies)", lambda e: e.copies.f1)
     row("Locality precision", lambda e: e.locality.precision)
     row("Locality recall", lambda e: e.locality.recall)
     row("**Locality F1** (micro, place names)", lambda e: e.locality.f1)
@@ -343,9 +376,15 @@ def report(directory: Path = DEVSET_DIR) -> str:
             "",
             "Definitions: relevance on the positive class; theme and convention macro-F1 average "
             "the F1 of each label over all items; duplicate grouping counts pairs of items put in "
-            "the same story (predicted) against pairs in the same labelled story; locality is "
-            "micro-F1 over (item, place) with place names compared without administrative prefix "
-            "and case.",
+            "the same story (predicted) against pairs in the same labelled story (one event: "
+            "other outlets' own reports and follow-ups included); near-duplicate grouping asks "
+            "that copies (reposts, syndicated wire texts, print versions, derived copies) be "
+            "grouped and that a predicted group stay within one event; locality is micro-F1 over "
+            "(item, place) with place names compared without administrative prefix and case.",
+            "",
+            "Caveat: the texts are short excerpts (a few sentences of each page, as the search "
+            "tool stored them), so reports of one event by different outlets share fewer words "
+            "than the full articles would.",
             "",
         ]
     )

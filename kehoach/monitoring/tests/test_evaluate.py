@@ -56,6 +56,16 @@ def test_duplicate_grouping_of_singletons_only_is_perfect_when_nothing_is_groupe
     assert ev.pairwise_cluster_scores({"a": "1", "b": "2"}, {"a": "s", "b": "s"}).f1 == 0.0
 
 
+def test_near_duplicates_must_be_grouped_and_groups_must_stay_within_one_event():
+    story = {"a": "s1", "b": "s1", "c": "s1", "d": "s2"}
+    copy = {"a": "k", "b": "k", "c": "c", "d": "d"}  # a and b are copies; c reports s1 anew
+    # grouping a, b and c is right (one event); the copies a-b are found
+    assert ev.copy_grouping_scores(story, copy, {"a": 1, "b": 1, "c": 1, "d": 2}).f1 == 1.0
+    # a-b missed, and c grouped with d (another event): 0 of 1 predicted pair right
+    scores = ev.copy_grouping_scores(story, copy, {"a": 1, "b": 2, "c": 3, "d": 3})
+    assert (scores.precision, scores.recall, scores.f1) == (0.0, 0.0, 0.0)
+
+
 def test_place_names_are_compared_without_administrative_prefix_and_case():
     assert ev.place_key("Xã Tam Xuân I") == ev.place_key("Tam Xuân 1") == "tam xuân i"
     assert ev.place_key("Thành phố Đà Nẵng") == ev.place_key("TP Đà Nẵng") == "đà nẵng"
@@ -216,6 +226,7 @@ def test_devset_labels_are_valid(devset):
         assert set(label["conventions"]) <= set(ev.CONVENTIONS)
         assert set(label["locality"]) <= units
         assert isinstance(label["story"], str) and label["story"]
+        assert label["copy"] == label["id"] or label["copy"] == label["story"] + "/copy"
         assert label["lang"] in {"vi", "en", "other"}
         if not label["relevant"]:
             assert label["themes"] == [] and label["conventions"] == []
