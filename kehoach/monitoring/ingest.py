@@ -218,7 +218,8 @@ def _optional(module: str, name: str) -> Callable[..., object] | None:
 
 
 def _language(text: str) -> str:
-    detect = _optional("kehoach.monitoring.analysis.text", "detect_language")
+    # The analysis sets the language again when it runs; this is for an article it misses.
+    detect = _optional("kehoach.monitoring.analysis.text", "language")
     if detect is None:
         return Language.OTHER
     try:

@@ -208,7 +208,7 @@ class AnalysisHookTest(NewsSiteMixin, TestCase):
     def test_the_language_comes_from_the_analysis_package_when_it_gives_one(self):
         with mock.patch("kehoach.monitoring.ingest._optional") as optional:
             optional.side_effect = lambda module, name: (
-                (lambda text: "vi") if name == "detect_language" else None
+                (lambda text: "vi") if name == "language" else None
             )
             source_fetch(make_source(self.office, self.site.url("/rss/thoi-su.xml")))
         assert set(Article.objects.values_list("lang", flat=True)) == {"vi"}

@@ -1,10 +1,14 @@
 """Background fetching: due sources claimed and queued one task each, run by the worker."""
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from io import StringIO
 
 import time_machine
 from django.core.management import call_command
+from django.db import connection
 from django.test import TestCase, TransactionTestCase, override_settings
 from django_tasks_db.models import DBTaskResult
 
@@ -124,3 +128,55 @@ class WorkerTest(NewsSiteMixin, TransactionTestCase):
             source.refresh_from_db()
             assert source.consecutive_failures == 1
             assert source.last_error
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    user = db["USER"] or "postgres"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    host = db["HOST"] or "127.0.0.1"
+    return f"postgres://{user}{password}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+# The worker process starts with the production settings, made fast for the one local host
+# before Django reads them.
+WORKER = """
+import kehoach.settings as s
+for name, value in {fast!r}.items():
+    setattr(s, name, value)
+from kehoach.cli import main
+main()
+"""
+
+
+class WorkerProcessTest(NewsSiteMixin, TransactionTestCase):
+    def test_kehoach_worker_fetches_in_its_own_process(self):
+        office = unit_create(name="Phòng Văn hóa và Thông tin", kind=UnitKind.OFFICE)
+        source = make_source(office, self.site.url("/rss/thoi-su.xml"))
+        fetch_due_sources_task.enqueue(reschedule=False)
+
+        env = {
+            **os.environ,
+            "DATABASE_URL": _database_url(),
+            "DJANGO_SETTINGS_MODULE": "kehoach.settings",
+        }
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                WORKER.format(fast=FAST_FETCHING),
+                "worker",
+                "--batch",
+                "--no-startup-delay",
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+
+        run = FetchRun.objects.get()
+        assert (run.source_id, run.outcome, run.articles_new) == (source.pk, FetchOutcome.OK, 3)
+        assert Article.objects.count() == 3
