@@ -223,3 +223,12 @@ def can_issue_bulletin(
     return can_change_task(user, issuer, lead_units) and any(
         scope.covers(unit) for unit in source_units
     )
+
+
+def can_delete_fact_check(
+    user: AbstractBaseUser | AnonymousUser, created_by_id: int | None
+) -> bool:
+    """Fact-checks are shared by every unit: only whoever entered one (or an administrator)
+    deletes it."""
+    scope = scope_for(user)
+    return scope.is_admin or (created_by_id is not None and created_by_id == user.pk)

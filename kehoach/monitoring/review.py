@@ -132,6 +132,40 @@ def fact_check_create(
     return fact_check
 
 
+FACT_CHECK_FIELDS = (
+    "claim",
+    "verdict",
+    "verdict_as_written",
+    "explanation",
+    "source_url",
+    "publisher",
+    "published",
+    "lang",
+)
+
+
+def fact_check_update(*, fact_check: FactCheck, by: UserLike, **fields: Any) -> FactCheck:
+    unknown = set(fields) - set(FACT_CHECK_FIELDS)
+    if unknown:
+        raise TypeError(f"not fields of a fact-check: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(fact_check, name, value.strip() if isinstance(value, str) else value)
+    fact_check.full_clean()
+    fact_check.save()
+    return fact_check
+
+
+def fact_check_delete(*, fact_check: FactCheck, by: UserLike) -> None:
+    """Delete a fact-check entered by mistake, with its matches; refused once a reviewer has
+    decided about one of them (the decision and the answer given are kept)."""
+    if Review.objects.filter(claim_match__fact_check=fact_check).exists():
+        raise ValidationError(
+            _("Reviewers have decided about matches of this fact-check: it is kept."),
+            code="reviewed",
+        )
+    fact_check.delete()
+
+
 # The verdicts fact-checkers write, by their search key (no diacritics, lower case), checked
 # longest first so "khong dung su that" is not read as "dung su that".
 VERDICT_WORDS: tuple[tuple[str, str], ...] = (

@@ -39,7 +39,7 @@ from .forms import (
     SourceForm,
     StoryReviewForm,
 )
-from .models import Article, ClaimMatch, MonitoringBulletin, Source, Story
+from .models import Article, ClaimMatch, FactCheck, MonitoringBulletin, Source, Story
 
 RAW_PAGE_LIMIT = 5_000_000  # bytes shown of a raw page; the rest is cut, not the audit copy
 FETCH_HISTORY = 50
@@ -438,6 +438,57 @@ def fact_check_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The fact-check was added."))
             return redirect("monitoring:fact_checks")
     return render(request, "monitoring/fact_check_form.html", {"nav": "monitoring", "form": form})
+
+
+def _get_fact_check_to_manage(request: HttpRequest, pk: int) -> FactCheck:
+    fact_check = selectors.fact_checks_for_user(request.user).filter(pk=pk).first()
+    if fact_check is None:
+        raise Http404(_("No such fact-check."))
+    _require_fact_check_manager(request)
+    return fact_check
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fact_check_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    fact_check = _get_fact_check_to_manage(request, pk)
+    form = FactCheckForm(request.POST or None, instance=fact_check)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review.fact_check_update(fact_check=fact_check, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The fact-check was saved."))
+            return redirect("monitoring:fact_checks")
+    return render(
+        request,
+        "monitoring/fact_check_form.html",
+        {"nav": "monitoring", "form": form, "fact_check": fact_check},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fact_check_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm, then delete a fact-check entered by mistake (refused once its matches were
+    reviewed)."""
+    fact_check = _get_fact_check_to_manage(request, pk)
+    if not access.can_delete_fact_check(request.user, fact_check.created_by_id):
+        raise PermissionDenied(_("Only whoever entered a fact-check deletes it."))
+    if request.method == "POST":
+        try:
+            review.fact_check_delete(fact_check=fact_check, by=request.user)
+        except ValidationError as error:
+            _service_errors(request, error)
+        else:
+            messages.success(request, _("The fact-check was deleted."))
+        return redirect("monitoring:fact_checks")
+    return render(
+        request,
+        "monitoring/fact_check_delete.html",
+        {"nav": "monitoring", "fact_check": fact_check, "matches": fact_check.matches.count()},
+    )
 
 
 @login_required

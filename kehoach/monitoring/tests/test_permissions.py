@@ -35,6 +35,8 @@ COVERED_URL_NAMES: set[str] = {
     "monitoring:fact_checks",
     "monitoring:fact_check_new",
     "monitoring:fact_check_import",
+    "monitoring:fact_check_edit",
+    "monitoring:fact_check_delete",
     "monitoring:bulletins",
     "monitoring:bulletin_new",
     "monitoring:bulletin",
@@ -96,6 +98,7 @@ class MonitoringPermissionCase(MonitoringTestCase):
             return reverse(f"monitoring:{name}", args=args)
 
         plan, bulletin = self.district_plan.pk, self.bulletin.pk
+        fact_check = self.fact_check.pk
         bulletin_data = {
             "kind": "daily",
             "start": "2024-06-15",
@@ -144,6 +147,15 @@ class MonitoringPermissionCase(MonitoringTestCase):
                 url("fact_check_import"),
                 {"document": CLAIM_REVIEW_PAGE},
             ),
+            ("monitoring:fact_check_edit", "get", url("fact_check_edit", fact_check), {}),
+            (
+                "monitoring:fact_check_edit",
+                "post",
+                url("fact_check_edit", fact_check),
+                {**fact_check_data, "claim": self.fact_check.claim, "publisher": "Báo Quảng Nam"},
+            ),
+            ("monitoring:fact_check_delete", "get", url("fact_check_delete", fact_check), {}),
+            ("monitoring:fact_check_delete", "post", url("fact_check_delete", fact_check), {}),
         ]
 
     def send(self, method: str, url: str, data: dict[str, Any]) -> Any:
@@ -187,6 +199,11 @@ class OutsiderTest(MonitoringPermissionCase):
             ("monitoring:fact_check_new", "post"): 302,
             ("monitoring:fact_check_import", "get"): 200,
             ("monitoring:fact_check_import", "post"): 302,
+            ("monitoring:fact_check_edit", "get"): 200,
+            ("monitoring:fact_check_edit", "post"): 302,
+            # Only whoever entered a fact-check deletes it.
+            ("monitoring:fact_check_delete", "get"): 403,
+            ("monitoring:fact_check_delete", "post"): 403,
         }
         before = snapshot()
         self.expect(self.outsider, expected)
@@ -211,6 +228,10 @@ class CommuneStaffTest(MonitoringPermissionCase):
             ("monitoring:fact_check_new", "post"): 403,
             ("monitoring:fact_check_import", "get"): 403,
             ("monitoring:fact_check_import", "post"): 403,
+            ("monitoring:fact_check_edit", "get"): 403,
+            ("monitoring:fact_check_edit", "post"): 403,
+            ("monitoring:fact_check_delete", "get"): 403,
+            ("monitoring:fact_check_delete", "post"): 403,
         }
         before = snapshot()
         self.expect(self.commune_a_staff, expected)
@@ -231,6 +252,7 @@ def everything_allowed() -> dict[tuple[str, str], int]:
         "monitoring:fact_checks",
         "monitoring:fact_check_new",
         "monitoring:fact_check_import",
+        "monitoring:fact_check_edit",
         "monitoring:bulletins",
         "monitoring:bulletin_new",
         "monitoring:bulletin",
@@ -245,19 +267,32 @@ def everything_allowed() -> dict[tuple[str, str], int]:
         "monitoring:source_activate",
         "monitoring:fact_check_new",
         "monitoring:fact_check_import",
+        "monitoring:fact_check_edit",
         "monitoring:bulletin_new",
     }
     return {(name, "get"): 200 for name in gets} | {(name, "post"): 302 for name in posts}
 
 
+def fact_check_not_entered_by_them() -> dict[tuple[str, str], int]:
+    return {("monitoring:fact_check_delete", m): 403 for m in ("get", "post")}
+
+
 class ReviewersTest(MonitoringPermissionCase):
     def check(self, user: User) -> None:
-        self.expect(user, everything_allowed())
+        expected = everything_allowed() | fact_check_not_entered_by_them()
+        if user.is_superuser or user == self.admin:
+            # The administrator may delete it, but reviewers answered one of its matches.
+            expected |= {
+                ("monitoring:fact_check_delete", "get"): 200,
+                ("monitoring:fact_check_delete", "post"): 302,
+            }
+        self.expect(user, expected)
         assert Review.objects.filter(by=user).count() == 2
         assert Source.objects.filter(name="Báo Quảng Nam – Xã hội").exists()
         self.source.refresh_from_db()
         assert (self.source.name, self.source.active) == ("Báo Quảng Nam – Thời sự", True)
         assert FactCheck.objects.count() == 4
+        assert FactCheck.objects.get(pk=self.fact_check.pk).publisher == "Báo Quảng Nam"
         assert MonitoringBulletin.objects.filter(created_by=user).count() == 1
 
     def test_the_offices_staff_review_and_keep_their_sources(self):

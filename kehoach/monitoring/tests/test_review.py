@@ -266,3 +266,26 @@ class SourceServicesTest(MonitoringTestCase):
                 unit=self.office, by=None, name="Trùng", kind="feed", url=self.source.url
             )
         assert Source.objects.count() == 2
+
+
+class FactCheckChangesTest(MonitoringTestCase):
+    def test_an_update_keeps_the_verdict_as_written(self):
+        review.fact_check_update(
+            fact_check=self.fact_check, by=self.office_staff, verdict=Verdict.MISLEADING
+        )
+        self.fact_check.refresh_from_db()
+        assert (self.fact_check.verdict, self.fact_check.verdict_as_written) == (
+            Verdict.MISLEADING,
+            "Sai sự thật",
+        )
+
+    def test_a_fact_check_whose_matches_were_reviewed_is_not_deleted(self):
+        review.review_record(by=self.office_staff, claim_match=self.match, decision="confirmed")
+        with pytest.raises(ValidationError):
+            review.fact_check_delete(fact_check=self.fact_check, by=self.admin)
+        assert FactCheck.objects.filter(pk=self.fact_check.pk).exists()
+
+    def test_one_entered_by_mistake_goes_with_its_matches(self):
+        review.fact_check_delete(fact_check=self.fact_check, by=self.admin)
+        assert not FactCheck.objects.exists()
+        assert not self.article.claim_matches.exists()

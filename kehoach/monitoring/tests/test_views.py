@@ -230,3 +230,20 @@ class BulletinPagesTest(MonitoringTestCase):
         assert response.status_code == 200
         assert response.context["form"].errors
         assert not MonitoringBulletin.objects.exists()
+
+
+class FactCheckDeletePageTest(MonitoringTestCase):
+    def test_whoever_entered_it_deletes_it_after_a_confirmation(self):
+        self.login(self.office_staff)
+        self.client.post(
+            reverse("monitoring:fact_check_new"),
+            {"claim": "Xã Tam Xuân II cấm họp dân", "verdict": "false", "lang": "vi"},
+        )
+        mine = FactCheck.objects.get(claim="Xã Tam Xuân II cấm họp dân")
+        url = reverse("monitoring:fact_check_delete", args=[mine.pk])
+        self.assertContains(self.client.get(url), "Xã Tam Xuân II cấm họp dân")
+        assert FactCheck.objects.filter(pk=mine.pk).exists()
+        self.client.post(url)
+        assert not FactCheck.objects.filter(pk=mine.pk).exists()
+        other = reverse("monitoring:fact_check_delete", args=[self.fact_check.pk])
+        assert self.client.post(other).status_code == 403
