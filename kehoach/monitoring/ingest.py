@@ -40,6 +40,7 @@ class _Counts:
     new: int = 0
     failed: int = 0
     first_error: str = ""
+    complete: bool = True  # every item was read or known
 
 
 def source_is_silent(source: Source, now: dt.datetime) -> bool:
@@ -73,8 +74,13 @@ def source_fetch(source: Source, *, policy: FetchPolicy | None = None) -> FetchR
                     "count": counts.failed,
                     "error": counts.first_error,
                 }
-            source.etag = response.headers.get("etag", "")[:500]
-            source.last_modified = response.headers.get("last-modified", "")[:100]
+            # Validators are kept only when every item was read: otherwise the next fetch
+            # would hear "not modified" and never come back to the items left over.
+            complete = counts.complete and not counts.failed
+            source.etag = response.headers.get("etag", "")[:500] if complete else ""
+            source.last_modified = (
+                response.headers.get("last-modified", "")[:100] if complete else ""
+            )
     except HostBusy as exc:
         run.outcome = FetchOutcome.SKIPPED
         run.error = str(exc)
@@ -146,13 +152,15 @@ def _articles_ingest(source: Source, items: list[Item], *, policy: FetchPolicy) 
     started = time.monotonic()
     for item in items:
         if time.monotonic() - started > budget:
-            break  # the items not read are still new next time
+            counts.complete = False  # the items not read are still new next time
+            break
         if Article.objects.filter(url_hash=url_hash(canonical_url(item.url))).exists():
             continue
         try:
             article = article_ingest(source, item, policy=policy)
         except HostBusy:
-            break  # the host is booked up: the rest next time
+            counts.complete = False  # the host is booked up: the rest next time
+            break
         except FetchError as exc:
             counts.failed += 1
             counts.first_error = counts.first_error or f"{item.url}: {exc}"

@@ -98,6 +98,17 @@ class SourceFetchTest(NewsSiteMixin, TestCase):
         # Known articles are not fetched again.
         assert self.site.counters[f"/tin/{STORIES[0].slug}.html"] == 1
 
+    def test_items_left_over_for_lack_of_time_are_read_next_time(self):
+        source = self.source("/rss/thoi-su.xml")
+        with override_settings(KEHOACH_MONITOR_SOURCE_BUDGET=0):
+            first = source_fetch(source)
+        assert (first.outcome, first.items_seen, first.articles_new) == (FetchOutcome.OK, 3, 0)
+        source.refresh_from_db()
+        assert source.etag == ""  # so that the feed is not "not modified" next time
+
+        second = source_fetch(source)
+        assert (second.outcome, second.articles_new) == (FetchOutcome.OK, 3)
+
     def test_a_failing_source_keeps_its_history_and_backs_off(self):
         source = self.source("/loi-500", interval_minutes=60)
         first = source_fetch(source)
