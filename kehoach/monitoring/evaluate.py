@@ -332,6 +332,48 @@ def table(results: Sequence[tuple[str, Evaluation]]) -> str:
     return "\n".join(lines)
 
 
+def errors(
+    items: Sequence[Mapping[str, Any]],
+    labels: Mapping[str, Mapping[str, Any]],
+    records: Iterable[Mapping[str, Any]],
+) -> list[str]:
+    """Markdown lines naming the pipeline's errors, for whoever tunes it."""
+    pred = {str(r["id"]): r for r in records}
+    title = {str(i["id"]): str(i.get("title") or "")[:80] for i in items}
+    lines: list[str] = []
+    for name, wanted in (("Relevant items missed", True), ("Items wrongly relevant", False)):
+        wrong = [
+            k
+            for k, lab in labels.items()
+            if lab["relevant"] is wanted and bool(pred.get(k, {}).get("relevant")) is not wanted
+        ]
+        lines.append(
+            f"- {name} ({len(wrong)}): " + ("; ".join(f"{k} {title[k]}" for k in wrong) or "none")
+        )
+    groups: dict[str, list[str]] = {}
+    for k in labels:
+        groups.setdefault(str(pred.get(k, {}).get("story", k)), []).append(k)
+    mixed = [ks for ks in groups.values() if len({labels[k]["story"] for k in ks}) > 1]
+    lines.append(
+        f"- Predicted stories mixing events ({len(mixed)}): "
+        + (
+            "; ".join(", ".join(f"{k} ({labels[k]['story']})" for k in ks) for ks in mixed)
+            or "none"
+        )
+    )
+    place_errors = []
+    for k, lab in labels.items():
+        gold = {place_key(p) for p in lab["locality"]}
+        got = {place_key(p) for p in pred.get(k, {}).get("locality", [])}
+        if gold != got:
+            extra, missing = sorted(got - gold), sorted(gold - got)
+            place_errors.append(f"{k} +{extra} -{missing}")
+    lines.append(
+        f"- Locality differences ({len(place_errors)}): " + ("; ".join(place_errors) or "none")
+    )
+    return lines
+
+
 def report(directory: Path = DEVSET_DIR) -> str:
     items, labels = load_devset(directory)
     real = [i for i in items if not labels[str(i["id"])].get("derived")]
@@ -381,6 +423,10 @@ def report(directory: Path = DEVSET_DIR) -> str:
             "that copies (reposts, syndicated wire texts, print versions, derived copies) be "
             "grouped and that a predicted group stay within one event; locality is micro-F1 over "
             "(item, place) with place names compared without administrative prefix and case.",
+            "",
+            "## Errors of the pipeline (all items)",
+            "",
+            *errors(items, labels, pipeline_all),
             "",
             "Caveat: the texts are short excerpts (a few sentences of each page, as the search "
             "tool stored them), so reports of one event by different outlets share fewer words "

@@ -244,3 +244,20 @@ def test_devset_has_relevant_items_hard_negatives_and_stories_from_several_outle
     assert "quyền sử dụng đất" in negatives and re.search(r"[Qq]uyền [Cc]hủ tịch", negatives)
     sizes = Counter(x["story"] for x in labels.values())
     assert sum(1 for n in sizes.values() if n > 1) >= 15
+
+
+def test_errors_name_the_items_the_pipeline_got_wrong():
+    items = [{"id": "1", "title": "Trao học bổng"}, {"id": "2", "title": "Đường Núi Thành"}]
+    labels = {
+        "1": {"relevant": True, "story": "a", "locality": []},
+        "2": {"relevant": False, "story": "b", "locality": ["Thành phố Đà Nẵng"]},
+    }
+    records = [
+        {"id": "1", "relevant": False, "story": "1", "locality": []},
+        {"id": "2", "relevant": False, "story": "1", "locality": ["Đà Nẵng", "Núi Thành"]},
+    ]
+    lines = ev.errors(items, labels, records)
+    assert lines[0] == "- Relevant items missed (1): 1 Trao học bổng"
+    assert lines[1] == "- Items wrongly relevant (0): none"
+    assert lines[2] == "- Predicted stories mixing events (1): 1 (a), 2 (b)"
+    assert lines[3] == "- Locality differences (1): 2 +['núi thành'] -[]"
