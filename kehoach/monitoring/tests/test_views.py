@@ -3,12 +3,21 @@ sources with their history, fact-checks (who may do what: test_permissions.py)."
 
 import datetime as dt
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from kehoach.monitoring.models import Decision, FactCheck, MonitoringBulletin, Review, Source
+from kehoach.monitoring.models import (
+    ClaimMatch,
+    Decision,
+    FactCheck,
+    MonitoringBulletin,
+    Review,
+    Source,
+)
 
-from .reviewing import MonitoringTestCase, make_source
+from .reviewing import MonitoringTestCase, make_article, make_source, make_story
 from .test_review import CLAIM_REVIEW_PAGE
 
 
@@ -247,3 +256,28 @@ class FactCheckDeletePageTest(MonitoringTestCase):
         assert not FactCheck.objects.filter(pk=mine.pk).exists()
         other = reverse("monitoring:fact_check_delete", args=[self.fact_check.pk])
         assert self.client.post(other).status_code == 403
+
+
+class QueueQueriesTest(MonitoringTestCase):
+    def count_queries(self) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert self.client.get(reverse("monitoring:queue")).status_code == 200
+        return len(queries)
+
+    def test_the_queue_costs_the_same_queries_for_more_items(self):
+        self.login(self.office_staff)
+        few = self.count_queries()
+        for number in range(5):
+            story = make_story(title=f"Tam Xuân I: hội nghị tuyên truyền số {number}")
+            article = make_article(
+                source=self.source, story=story, url=f"https://baoquangnam.vn/hn-{number}.html"
+            )
+            ClaimMatch.objects.create(
+                article=article,
+                fact_check=self.fact_check,
+                score=0.6,
+                strength="suggested",
+                sentence=f"Câu số {number} về thu hồi đất.",
+            )
+        assert len(self.client.get(reverse("monitoring:queue")).context["rows"]) == 12
+        assert self.count_queries() == few
