@@ -146,9 +146,10 @@ def make_article(source: Source | None, data: dict[str, str], **extra) -> Articl
 class ThemeSeedTest(KehoachTestCase):
     def test_it_seeds_five_themes_once_and_keeps_staff_edits(self):
         definitions = theme_definitions_seed(plan=self.district_plan)
-        self.assertEqual([d.code for d in definitions], ["T1", "T2", "T3", "T4", "T5"])
+        # T0: general human-rights terms, which count towards relevance and tag no theme.
+        self.assertEqual([d.code for d in definitions], ["T0", "T1", "T2", "T3", "T4", "T5"])
         t2 = ThemeDefinition.objects.get(plan=self.district_plan, code="T2")
-        self.assertIn("quyền con người | 0.8", t2.terms.splitlines())
+        self.assertIn("nội luật hóa | 0.6", t2.terms.splitlines())
         self.assertIn("quyền sử dụng đất", t2.exclusions.splitlines())
         t2.terms = "quyền con người | 0.9"
         t2.save()
@@ -157,7 +158,7 @@ class ThemeSeedTest(KehoachTestCase):
         self.assertEqual(t2.terms, "quyền con người | 0.9")
         theme_definitions_seed(plan=self.district_plan, replace=True)
         t2.refresh_from_db()
-        self.assertIn("nhân quyền | 0.8", t2.terms.splitlines())
+        self.assertIn("nội luật hóa | 0.6", t2.terms.splitlines())
 
 
 class ArticleAnalyseTest(KehoachTestCase):
