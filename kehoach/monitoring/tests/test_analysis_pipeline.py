@@ -258,3 +258,74 @@ class ArticleAnalyseTest(KehoachTestCase):
         examples = review_examples()
         self.assertEqual(len(examples), 2)
         self.assertIn((True, ["T2"]), [(rel, themes) for _t, rel, themes in examples])
+
+
+def main(argv):
+    """Stands in for a subcommand module (`monitor` dispatches to main(argv))."""
+    DISPATCHED.append(list(argv))
+    return 0
+
+
+DISPATCHED: list[list[str]] = []
+
+
+class MonitorDispatchTest(SimpleTestCase):
+    def test_other_subcommands_go_to_their_module_with_the_rest_of_the_arguments(self):
+        from unittest import mock
+
+        from kehoach.monitoring.management.commands import monitor
+
+        DISPATCHED.clear()
+        with mock.patch.dict(monitor.DISPATCH, {"try": __name__}):
+            call_command("monitor", "try", "--devset", "x", "--output", "-")
+        self.assertEqual(DISPATCHED, [["--devset", "x", "--output", "-"]])
+
+
+class ClassifyWithPlanTest(KehoachTestCase):
+    def test_plan_option_uses_its_theme_definitions_and_the_unit_tree(self):
+        theme_definitions_seed(plan=self.district_plan)
+        ThemeDefinition.objects.filter(plan=self.district_plan, code="T3").update(
+            terms="hội thi | 0.9"
+        )
+        item = {
+            "id": 1,
+            "title": "Hội thi tiếng hát xã Tam Xuân 1",
+            "text": "Huyện Phú Ninh và xã Tam Đàn cử đội tham gia.",
+        }
+        with tempfile.TemporaryDirectory() as folder:
+            source, target = Path(folder, "in.jsonl"), Path(folder, "out.jsonl")
+            source.write_text(json.dumps(item, ensure_ascii=False), encoding="utf-8")
+            call_command(
+                "monitor", "classify", "--input", str(source), "--output", str(target),
+                "--plan", str(self.district_plan.pk), stderr=StringIO(),
+            )  # fmt: skip
+            out = json.loads(target.read_text(encoding="utf-8"))
+        self.assertTrue(out["relevant"])
+        self.assertEqual(out["themes"], ["T3"])
+        # The plan's district, its ancestors and successors; a neighbouring district is not.
+        self.assertEqual(out["locality"], ["Tam Xuân I"])
+
+    def test_an_unknown_plan_is_an_error(self):
+        with self.assertRaisesMessage(CommandError, "999999"):
+            call_command("monitor", "classify", "--input", "-", "--output", "-", "--plan", "999999")
+
+
+class HardNegativesInTheDatabaseTest(KehoachTestCase):
+    def setUp(self):
+        pipeline.reset_caches()
+        theme_definitions_seed(plan=self.district_plan)
+
+    def test_the_seeded_exclusions_mask_an_acting_chairman(self):
+        article = make_article(
+            None,
+            {
+                "url": "https://baoquangnam.vn/quyen-chu-tich-huyen.html",
+                "title": "Núi Thành có quyền Chủ tịch UBND huyện",
+                "text": "Ông Lê Văn Hùng được giao quyền Chủ tịch UBND huyện Núi Thành.",
+            },
+        )
+        article_analyse(article)
+        article.refresh_from_db()
+        self.assertFalse(article.relevant)
+        self.assertEqual(article.places, ["Núi Thành"])
+        self.assertIn("quyền Chủ tịch", article.evidence["excluded"])
