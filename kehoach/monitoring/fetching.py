@@ -38,6 +38,8 @@ from django.utils.translation import gettext as _
 from .models import HostState
 
 ROBOTS_MAX_AGE = dt.timedelta(days=1)
+ROBOTS_RETRY = dt.timedelta(hours=1)
+MAX_CRAWL_DELAY = 60.0
 ROBOTS_MAX_BYTES = 512 * 1024
 MAX_REDIRECTS = 5
 CHUNK = 64 * 1024
@@ -213,11 +215,19 @@ def fetch(
     for _hop in range(MAX_REDIRECTS + 1):
         if urlsplit(current).scheme not in ("http", "https"):
             raise FetchError(_("Unsupported address: %(url)s") % {"url": current})
-        if not robots_allowed(current, policy=policy):
+        robots = _robots(current, policy=policy)
+        if robots is not None and not robots.can_fetch(policy.user_agent, current):
             raise RobotsDisallowed(
                 _("robots.txt of the site does not allow reading %(url)s") % {"url": current}
             )
-        response = _get_with_retries(current, headers, policy=policy, started=started)
+        delay = policy.host_delay
+        crawl_delay = robots.crawl_delay(policy.user_agent) if robots is not None else None
+        if crawl_delay and delay > 0:
+            # The site's own Crawl-delay, when longer, within reason.
+            delay = max(delay, min(float(crawl_delay), MAX_CRAWL_DELAY))
+        response = _get_with_retries(
+            current, headers, policy=dataclasses.replace(policy, host_delay=delay), started=started
+        )
         if response.status in (301, 302, 303, 307, 308):
             location = response.headers.get("location")
             if not location:
@@ -370,12 +380,18 @@ def _wait_for_turn(url: str, *, policy: FetchPolicy) -> None:
         time.sleep(wait)
 
 
-def robots_allowed(url: str, *, policy: FetchPolicy) -> bool:
+def _robots(url: str, *, policy: FetchPolicy) -> urllib.robotparser.RobotFileParser | None:
+    """The rules of the host of `url` (None for robots.txt itself)."""
     if urlsplit(url).path == "/robots.txt":
-        return True
+        return None
     parser = urllib.robotparser.RobotFileParser()
     parser.parse(_robots_txt(url, policy=policy).splitlines())
-    return parser.can_fetch(policy.user_agent, url)
+    return parser
+
+
+def robots_allowed(url: str, *, policy: FetchPolicy) -> bool:
+    robots = _robots(url, policy=policy)
+    return robots is None or robots.can_fetch(policy.user_agent, url)
 
 
 def _robots_txt(url: str, *, policy: FetchPolicy) -> str:
@@ -393,8 +409,10 @@ def _robots_txt(url: str, *, policy: FetchPolicy) -> str:
         if exc.status is None:
             raise  # the site cannot be reached at all: nothing to remember about it
         # RFC 9309: robots.txt missing (4xx) means everything is allowed; a server error means
-        # nothing is.
+        # nothing is, until robots.txt is asked again in ROBOTS_RETRY rather than in a day.
         text = "" if 400 <= exc.status < 500 else DISALLOW_ALL
+        if text == DISALLOW_ALL:
+            now = now - ROBOTS_MAX_AGE + ROBOTS_RETRY
     HostState.objects.update_or_create(
         host=host, defaults={"robots_txt": text, "robots_fetched_at": now}
     )

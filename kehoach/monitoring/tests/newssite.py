@@ -75,6 +75,7 @@ STORIES = (
     ),
 )
 
+ROBOTS_TXT = "User-agent: *\nDisallow: /rieng-tu/\n"
 HUGE_BYTES = 8 * 1024 * 1024  # above the fetcher's 5 MB
 
 
@@ -159,7 +160,8 @@ class NewsSite:
     def __init__(self) -> None:
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self.counters: dict[str, int] = {}
-        self.robots_txt = "User-agent: *\nDisallow: /rieng-tu/\n"
+        self.robots_txt = ROBOTS_TXT
+        self.robots_status = 200
         self.stopping = threading.Event()
         site = self
 
@@ -205,7 +207,9 @@ class NewsSite:
         self.counters[path] = self.counters.get(path, 0) + 1
         story_by_slug = {s.slug: s for s in STORIES}
         if path == "/robots.txt":
-            return self.send(h, self.robots_txt, "text/plain; charset=utf-8")
+            return self.send(
+                h, self.robots_txt, "text/plain; charset=utf-8", status=self.robots_status
+            )
         if path == "/rss/thoi-su.xml":
             if h.headers.get("If-None-Match") == self.etag:
                 return self.send(h, "", "", status=304)
@@ -473,3 +477,5 @@ class NewsSiteMixin:
         super().setUp()  # type: ignore[misc]
         self.site.requests.clear()
         self.site.counters.clear()
+        self.site.robots_txt = ROBOTS_TXT
+        self.site.robots_status = 200

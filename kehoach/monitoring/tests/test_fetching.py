@@ -135,14 +135,24 @@ class RobotsTest(NewsSiteMixin, TestCase):
         assert self.site.paths().count("/robots.txt") == 2
 
     def test_a_missing_robots_txt_allows_everything(self):
-        self.site.robots_txt = ""
-        try:
-            HostState.objects.create(
-                host=host_key(self.site.base), robots_txt="", robots_fetched_at=timezone.now()
-            )
-            assert fetch(self.site.url("/rieng-tu/tin.html"), policy=POLICY).status == 200
-        finally:
-            self.site.robots_txt = "User-agent: *\nDisallow: /rieng-tu/\n"
+        self.site.robots_status = 404
+        assert fetch(self.site.url("/rieng-tu/tin.html"), policy=POLICY).status == 200
+
+    def test_a_robots_txt_in_error_forbids_everything_for_an_hour(self):
+        self.site.robots_status = 503
+        with pytest.raises(RobotsDisallowed):
+            fetch(self.site.url("/sitemap.xml"), policy=POLICY)
+        state = HostState.objects.get(host=host_key(self.site.base))
+        assert state.robots_fetched_at is not None
+        assert timezone.now() - state.robots_fetched_at > dt.timedelta(hours=22)
+
+    def test_the_sites_crawl_delay_spaces_requests_when_longer(self):
+        self.site.robots_txt = "User-agent: *\nCrawl-delay: 40\n"
+        before = timezone.now()
+        fetch(self.site.url("/sitemap.xml"), policy=dataclasses.replace(POLICY, host_delay=1))
+        state = HostState.objects.get(host=host_key(self.site.base))
+        assert state.next_request_at is not None
+        assert state.next_request_at >= before + dt.timedelta(seconds=40)
 
 
 class HostRateLimitTest(NewsSiteMixin, TestCase):
