@@ -20,6 +20,8 @@ from typing import Self
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
+from django.utils import translation
+
 
 @dataclass(frozen=True)
 class Story:
@@ -475,6 +477,10 @@ class NewsSiteMixin:
 
     def setUp(self) -> None:
         super().setUp()  # type: ignore[misc]
+        # Errors are messages for people: the tests read them in English (the msgids).
+        override = translation.override("en")
+        override.__enter__()
+        self.addCleanup(override.__exit__, None, None, None)  # type: ignore[attr-defined]
         self.site.requests.clear()
         self.site.counters.clear()
         self.site.robots_txt = ROBOTS_TXT
