@@ -11,7 +11,8 @@ stalled worker.
 Settings (all optional): KEHOACH_MONITOR_USER_AGENT, KEHOACH_MONITOR_HOST_DELAY,
 KEHOACH_MONITOR_CONNECT_TIMEOUT, KEHOACH_MONITOR_READ_TIMEOUT, KEHOACH_MONITOR_DEADLINE,
 KEHOACH_MONITOR_MAX_BYTES, KEHOACH_MONITOR_RETRIES, KEHOACH_MONITOR_BACKOFF,
-KEHOACH_MONITOR_MAX_WAIT (the longest a fetch waits for its turn on a busy host).
+KEHOACH_MONITOR_MAX_WAIT (the longest a fetch waits for its turn on a busy host); and, read by
+ingest.py, KEHOACH_MONITOR_SOURCE_BUDGET (seconds one source fetch may spend on its articles).
 """
 
 import codecs
