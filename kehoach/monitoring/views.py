@@ -9,6 +9,7 @@ for them (404); a decision or a change they may not make answers 403.
 import datetime as dt
 import gzip
 import zlib
+from dataclasses import dataclass, field
 
 from django import forms
 from django.conf import settings
@@ -97,33 +98,76 @@ def _service_errors(request: HttpRequest, error: ValidationError) -> None:
         messages.error(request, message)
 
 
-def evidence_rows(evidence: object) -> list[tuple[str, str]]:
-    """The analysis's evidence as (what, found) lines: "T1" → "công ước, quyền trẻ em". The
-    analysis decides the shape; any nesting of dicts and lists of strings is shown."""
-    rows: list[tuple[str, str]] = []
-
-    def walk(label: str, value: object) -> None:
-        if isinstance(value, dict):
-            for key, inner in value.items():
-                walk(f"{label} · {key}" if label else str(key), inner)
-        elif isinstance(value, list | tuple):
-            flat = [str(item) for item in value if not isinstance(item, dict | list)]
-            if flat:
-                rows.append((label, ", ".join(flat)))
-            for item in value:
-                if isinstance(item, dict | list):
-                    walk(label, item)
-        elif value not in (None, ""):
-            rows.append((label, str(value)))
-
-    walk("", evidence)
-    return rows
+def _flat(label: str, value: object, rows: list[tuple[str, str]]) -> None:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _flat(f"{label} · {key}" if label else str(key), inner, rows)
+    elif isinstance(value, list | tuple):
+        simple = [str(item) for item in value if not isinstance(item, dict | list | tuple)]
+        if simple:
+            rows.append((label, ", ".join(simple)))
+        for item in value:
+            if isinstance(item, dict | list | tuple):
+                _flat(label, item, rows)
+    elif value not in (None, ""):
+        rows.append((label, str(value)))
 
 
-def _story_evidence(story: Story) -> list[tuple[str, str]]:
+@dataclass
+class Evidence:
+    """What the analysis found, arranged for a reviewer: the terms of each theme with the
+    passage they were found in, the conventions and places named, the terms that excluded a
+    match; anything else the analysis kept as plain lines."""
+
+    themes: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
+    conventions: list[tuple[str, str, str]] = field(default_factory=list)
+    places: list[tuple[str, str]] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+    other: list[tuple[str, str]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.themes or self.conventions or self.places or self.excluded or self.other)
+
+
+# Numbers the analysis keeps for itself (the scores are shown beside the item already).
+_EVIDENCE_INTERNAL = {"topic", "score", "model", "story_similarity"}
+
+
+def evidence_view(evidence: object) -> Evidence:
+    """The Article.evidence the analysis writes ({"terms": [{"theme", "term", "passage"}],
+    "conventions": [...], "places": [{"place", "passage"}], "excluded": [...]}) for a page."""
+    view = Evidence()
+    if not isinstance(evidence, dict):
+        _flat("", evidence, view.other)
+        return view
+    by_theme: dict[str, list[tuple[str, str]]] = {}
+    for key, value in evidence.items():
+        items = value if isinstance(value, list) else []
+        records = [item for item in items if isinstance(item, dict)]
+        if key == "terms" and records:
+            for item in records:
+                theme = str(item.get("theme", ""))
+                entry = (str(item.get("term", "")), str(item.get("passage", "")))
+                by_theme.setdefault(theme, []).append(entry)
+        elif key == "conventions" and records:
+            view.conventions = [
+                (str(i.get("convention", "")), str(i.get("term", "")), str(i.get("passage", "")))
+                for i in records
+            ]
+        elif key == "places" and records:
+            view.places = [(str(i.get("place", "")), str(i.get("passage", ""))) for i in records]
+        elif key == "excluded" and isinstance(value, list):
+            view.excluded = [str(term) for term in value]
+        elif key not in _EVIDENCE_INTERNAL:
+            _flat(str(key), value, view.other)
+    view.themes = sorted(by_theme.items())
+    return view
+
+
+def _story_evidence(story: Story) -> Evidence:
     """The evidence of the story's most relevant article (prefetched as `story.articles`)."""
     articles = sorted(story.articles.all(), key=lambda a: -a.relevance)
-    return evidence_rows(articles[0].evidence) if articles else []
+    return evidence_view(articles[0].evidence) if articles else Evidence()
 
 
 # --- the review queue ---------------------------------------------------------------------------
@@ -147,7 +191,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             item,
             _story_evidence(item.story)
             if item.story is not None
-            else evidence_rows(item.match.article.evidence if item.match else {}),
+            else evidence_view(item.match.article.evidence if item.match else {}),
         )
         for item in items
     ]
@@ -225,7 +269,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "article": article,
             "has_raw": hasattr(article, "raw"),
             "matches": article.claim_matches.select_related("fact_check"),
-            "evidence": evidence_rows(article.evidence),
+            "evidence": evidence_view(article.evidence),
             "reviews": article.reviews.select_related("by"),
         },
     )

@@ -72,9 +72,36 @@ def make_article(*, source: Source | None, story: Story | None = None, **fields:
         "themes": ["T1"],
         "conventions": ["CRPD"],
         "places": ["Huyện Núi Thành", "Xã Tam Xuân I"],
+        # The shape kehoach/monitoring/analysis/themes.py writes.
         "evidence": {
-            "themes": {"T1": ["công ước", "quyền của người khuyết tật"]},
-            "places": {"Huyện Núi Thành": ["huyện Núi Thành"]},
+            "terms": [
+                {
+                    "theme": "T1",
+                    "term": "Công ước",
+                    "weight": 1.0,
+                    "passage": "tuyên truyền Công ước của Liên hợp quốc về quyền",
+                },
+                {
+                    "theme": "T1",
+                    "term": "quyền của người khuyết tật",
+                    "weight": 1.5,
+                    "passage": "Liên hợp quốc về quyền của người khuyết tật cho cán bộ",
+                },
+            ],
+            "conventions": [
+                {
+                    "convention": "CRPD",
+                    "term": "quyền của người khuyết tật",
+                    "passage": "Liên hợp quốc về quyền của người khuyết tật cho cán bộ",
+                }
+            ],
+            "places": [
+                {"place": "Huyện Núi Thành", "passage": "UBND huyện Núi Thành tổ chức hội nghị"}
+            ],
+            "excluded": [],
+            "topic": 0.8,
+            "score": 0.87,
+            "model": False,
         },
         **fields,
     }

@@ -35,7 +35,8 @@ class MonitoringApiTest(MonitoringTestCase):
 
     def test_the_article_comes_with_its_evidence(self):
         article = self.client.get(f"/api/monitoring/articles/{self.article.pk}").json()
-        assert article["evidence"]["themes"]["T1"] == ["công ước", "quyền của người khuyết tật"]
+        terms = [(t["theme"], t["term"]) for t in article["evidence"]["terms"]]
+        assert terms == [("T1", "Công ước"), ("T1", "quyền của người khuyết tật")]
 
     def test_a_bad_claimreview_document_answers_422_and_saves_nothing(self):
         with translation.override("en"):

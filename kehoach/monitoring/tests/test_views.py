@@ -16,6 +16,7 @@ from kehoach.monitoring.models import (
     Review,
     Source,
 )
+from kehoach.monitoring.views import evidence_view
 
 from .reviewing import MonitoringTestCase, make_article, make_source, make_story
 from .test_review import CLAIM_REVIEW_PAGE
@@ -90,9 +91,21 @@ class StoryAndArticlePagesTest(MonitoringTestCase):
         response = self.client.get(reverse("monitoring:article", args=[self.article.pk]))
         self.assertContains(response, "Sáng 14/6, UBND huyện Núi Thành tổ chức hội nghị")
         self.assertContains(response, reverse("monitoring:article_raw", args=[self.article.pk]))
-        assert ("themes · T1", "công ước, quyền của người khuyết tật") in response.context[
-            "evidence"
+        evidence = response.context["evidence"]
+        assert evidence.themes == [
+            (
+                "T1",
+                [
+                    ("Công ước", "tuyên truyền Công ước của Liên hợp quốc về quyền"),
+                    (
+                        "quyền của người khuyết tật",
+                        "Liên hợp quốc về quyền của người khuyết tật cho cán bộ",
+                    ),
+                ],
+            )
         ]
+        assert evidence.places == [("Huyện Núi Thành", "UBND huyện Núi Thành tổ chức hội nghị")]
+        self.assertContains(response, "UBND huyện Núi Thành tổ chức hội nghị")
 
     def test_the_raw_page_is_plain_text_never_html(self):
         response = self.client.get(reverse("monitoring:article_raw", args=[self.article.pk]))
@@ -239,6 +252,18 @@ class BulletinPagesTest(MonitoringTestCase):
         assert response.status_code == 200
         assert response.context["form"].errors
         assert not MonitoringBulletin.objects.exists()
+
+
+class EvidenceViewTest(MonitoringTestCase):
+    def test_an_unknown_shape_is_shown_as_plain_lines(self):
+        view = evidence_view({"themes": {"T2": ["quyền trẻ em"]}, "score": 0.7})
+        assert view.other == [("themes · T2", "quyền trẻ em")]
+        assert not evidence_view({})
+
+    def test_excluded_terms_are_shown(self):
+        view = evidence_view({"terms": [], "excluded": ["quyền sử dụng đất"]})
+        assert view.excluded == ["quyền sử dụng đất"]
+        assert view
 
 
 class FactCheckDeletePageTest(MonitoringTestCase):
