@@ -54,3 +54,12 @@ class StoryIndexTest(SimpleTestCase):
         index = StoryIndex()
         index.assign("a", "", LEAD)
         self.assertEqual(index.assign("a", "", OTHER), ("a", 1.0))
+
+    def test_the_index_keeps_only_the_newest_articles(self):
+        index = StoryIndex(max_articles=1)
+        index.assign("old", "", LEAD)
+        index.assign("new", "", OTHER)
+        # The old article left the index: its rewrite now starts a story of its own...
+        self.assertEqual(index.assign("rewrite", "", REWRITE)[0], "rewrite")
+        # ...but an article seen before keeps the story it had.
+        self.assertEqual(index.assign("old", "", LEAD)[0], "old")
