@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 # Articles of the last STORY_WINDOW_DAYS are the ones a new article may join.
 STORY_WINDOW_DAYS = 14
+RETRAIN_EVERY = 10
 
 
 def analyse_text(
@@ -177,7 +178,8 @@ def _context(plan: "Plan | None") -> _Context:
         defs = ThemeDefinition.objects.filter(plan=plan).aggregate(
             n=Count("pk"), at=Max("updated_at")
         )
-        version = (defs["n"], defs["at"], Review.objects.count())
+        # Retrained after every RETRAIN_EVERY new decisions, not after each one.
+        version = (defs["n"], defs["at"], Review.objects.count() // RETRAIN_EVERY)
     key = plan.pk if plan is not None else None
     cached = _state.contexts.get(key)
     if cached is not None and cached.version == version:

@@ -182,6 +182,7 @@ class ArticleAnalyseTest(KehoachTestCase):
         self.assertEqual(article.lang, "vi")
         self.assertIsNotNone(article.analysed_at)
         self.assertTrue(any("quyền con người" in e["term"] for e in article.evidence["terms"]))
+        self.assertFalse(article.evidence["model"])  # no decisions yet: terms alone
 
     def test_a_staff_edit_of_the_terms_takes_effect(self):
         ThemeDefinition.objects.filter(plan=self.district_plan).update(active=False)
@@ -329,3 +330,42 @@ class HardNegativesInTheDatabaseTest(KehoachTestCase):
         self.assertFalse(article.relevant)
         self.assertEqual(article.places, ["Núi Thành"])
         self.assertIn("quyền Chủ tịch", article.evidence["excluded"])
+
+
+class LearningFromReviewsTest(KehoachTestCase):
+    def setUp(self):
+        pipeline.reset_caches()
+        theme_definitions_seed(plan=self.district_plan)
+
+    def test_the_model_joins_the_terms_once_reviewers_decided_enough(self):
+        for i in range(10):
+            yes = make_article(
+                None,
+                {
+                    "url": f"https://baoquangnam.vn/hoi-thi-luat-lao-dong-{i}.html",
+                    "title": f"Hội thi tìm hiểu Bộ luật Lao động cho công nhân lần {i}",
+                    "text": "Công nhân khu công nghiệp Tam Hiệp tìm hiểu Bộ luật Lao động.",
+                },
+            )
+            no = make_article(
+                None,
+                {
+                    "url": f"https://baoquangnam.vn/bong-da-{i}.html",
+                    "title": f"Giải bóng đá thanh niên lần {i}",
+                    "text": "Các đội bóng thanh niên tranh tài trên sân vận động huyện.",
+                },
+            )
+            Review.objects.create(article=yes, decision=Decision.RELEVANT, themes=["T2"])
+            Review.objects.create(article=no, decision=Decision.NOT_RELEVANT)
+        article = make_article(
+            None,
+            {
+                "url": "https://baoquangnam.vn/hoi-thi-moi.html",
+                "title": "Hội thi tìm hiểu Bộ luật Lao động năm 2024",
+                "text": "Công nhân tìm hiểu Bộ luật Lao động.",
+            },
+        )
+        article_analyse(article)
+        article.refresh_from_db()
+        self.assertTrue(article.evidence["model"])
+        self.assertGreater(article.relevance, 0)
