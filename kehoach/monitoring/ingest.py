@@ -216,11 +216,17 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").removeprefix("www.")
 
 
+_import = importlib.import_module
+
+
 def _optional(module: str, name: str) -> Callable[..., object] | None:
     """A function of the analysis package, when it is there (it is written separately)."""
     try:
-        found = getattr(importlib.import_module(module), name, None)
+        found = getattr(_import(module), name, None)
     except ImportError:
+        return None
+    except Exception:  # a broken analysis module must not stop the fetching
+        logger.exception("Could not import %s", module)
         return None
     return found if callable(found) else None
 

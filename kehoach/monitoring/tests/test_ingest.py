@@ -216,6 +216,14 @@ class AnalysisHookTest(NewsSiteMixin, TestCase):
         assert run.outcome == FetchOutcome.OK
         assert run.articles_new == 3
 
+    def test_an_analysis_module_that_cannot_be_imported_does_not_fail_the_fetch(self):
+        with (
+            mock.patch("kehoach.monitoring.ingest._import", side_effect=SyntaxError("hỏng")),
+            self.assertLogs("kehoach.monitoring.ingest", "ERROR"),
+        ):
+            run = source_fetch(make_source(self.office, self.site.url("/rss/thoi-su.xml")))
+        assert (run.outcome, run.articles_new) == (FetchOutcome.OK, 3)
+
     def test_the_language_comes_from_the_analysis_package_when_it_gives_one(self):
         with mock.patch("kehoach.monitoring.ingest._optional") as optional:
             optional.side_effect = lambda module, name: (
