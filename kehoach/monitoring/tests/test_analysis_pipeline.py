@@ -161,6 +161,20 @@ class ThemeSeedTest(KehoachTestCase):
         self.assertIn("nội luật hóa | 0.6", t2.terms.splitlines())
 
 
+class SeedThemesCommandTest(KehoachTestCase):
+    def test_it_seeds_the_plans_themes(self):
+        out = StringIO()
+        call_command("monitor", "seed-themes", "--plan", str(self.district_plan.pk), stdout=out)
+        self.assertEqual(
+            list(
+                ThemeDefinition.objects.filter(plan=self.district_plan).values_list(
+                    "code", flat=True
+                )
+            ),
+            ["T0", "T1", "T2", "T3", "T4", "T5"],
+        )
+
+
 class ArticleAnalyseTest(KehoachTestCase):
     def setUp(self):
         pipeline.reset_caches()

@@ -1,6 +1,7 @@
 """`kehoach monitor SUBCOMMAND ...`: monitoring of public news from the command line.
 
 classify --input IN.jsonl --output OUT.jsonl [--plan ID]   batch analysis, line by line
+seed-themes --plan ID [--replace]                           theme definitions T0–T5 from the seed
 evaluate ...                                                kehoach.monitoring.evaluate.main(argv)
 """
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
     help = "Monitoring of public news: classify a JSONL file of articles, evaluate, ..."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("subcommand", help="classify, " + ", ".join(DISPATCH))
+        parser.add_argument("subcommand", help="classify, seed-themes, " + ", ".join(DISPATCH))
         parser.add_argument("argv", nargs=argparse.REMAINDER)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -32,6 +33,9 @@ class Command(BaseCommand):
         argv = [str(a) for a in options["argv"]]
         if name == "classify":
             self.classify(argv)
+            return
+        if name == "seed-themes":
+            self.seed_themes(argv)
             return
         if name not in DISPATCH:
             raise CommandError(_("Unknown subcommand: %(name)s.") % {"name": name})
@@ -44,6 +48,28 @@ class Command(BaseCommand):
         status = module.main(argv)
         if status:
             raise CommandError(_("%(name)s failed.") % {"name": name}, returncode=int(status))
+
+    def seed_themes(self, argv: list[str]) -> None:
+        from kehoach.monitoring.services import theme_definitions_seed
+        from kehoach.plans.models import Plan
+
+        parser = argparse.ArgumentParser(
+            prog="kehoach monitor seed-themes",
+            description=_("Create a plan's monitoring themes from the seed terms."),
+        )
+        parser.add_argument("--plan", type=int, required=True)
+        parser.add_argument(
+            "--replace", action="store_true", help=_("Overwrite terms staff have edited.")
+        )
+        options = parser.parse_args(argv)
+        plan = Plan.objects.filter(pk=options.plan).first()
+        if plan is None:
+            raise CommandError(_("No plan has the id %(id)s.") % {"id": options.plan})
+        definitions = theme_definitions_seed(plan=plan, replace=options.replace)
+        self.stdout.write(
+            _("%(count)d monitoring themes: %(codes)s.")
+            % {"count": len(definitions), "codes": ", ".join(d.code for d in definitions)}
+        )
 
     def classify(self, argv: list[str]) -> None:
         from kehoach.monitoring.analysis.pipeline import classify_records
