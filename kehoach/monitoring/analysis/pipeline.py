@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 # Articles of the last STORY_WINDOW_DAYS are the ones a new article may join.
 STORY_WINDOW_DAYS = 14
+# Beyond this many characters a page is not an article (a dump, a list): the rest is not read.
+MAX_CHARS = 100_000
 RETRAIN_EVERY = 10
 
 
@@ -30,8 +32,9 @@ def analyse_text(
 ) -> tuple[Analysis, str, Any]:
     """Relevance, themes, conventions and places of one article, its language and its MinHash
     signature (from the same tokens)."""
-    title = nfc(title or "").strip()
-    body = Text(f"{title}\n\n{text or ''}" if title else text or "")
+    title = nfc(title or "")[:1000].strip()
+    text = (text or "")[:MAX_CHARS]
+    body = Text(f"{title}\n\n{text}" if title else text)
     places = gazetteer.find(body)
     analysis = themes.analyse(body, title_end=len(title), places=places)
     return analysis, language(body.text), signature_of(body)

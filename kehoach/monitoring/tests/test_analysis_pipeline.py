@@ -383,3 +383,16 @@ class LearningFromReviewsTest(KehoachTestCase):
         article.refresh_from_db()
         self.assertTrue(article.evidence["model"])
         self.assertGreater(article.relevance, 0)
+
+
+class HugeTextTest(SimpleTestCase):
+    def test_only_the_beginning_of_a_huge_page_is_read(self):
+        filler = "x " * (pipeline.MAX_CHARS // 2)
+        [early, late] = classify_records(
+            [
+                {"id": "early", "title": "", "text": "Quyền con người ở Núi Thành. " + filler},
+                {"id": "late", "title": "", "text": filler + " Quyền con người ở Núi Thành."},
+            ]
+        )
+        self.assertTrue(early["relevant"])
+        self.assertFalse(late["relevant"])
