@@ -11,6 +11,8 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import TaskResult
 
+from kehoach.monitoring.review import alerts_refresh
+
 from .ingest import source_fetch
 from .models import FetchRun, Source
 
@@ -62,4 +64,6 @@ def fetch_due_sources_task(reschedule: bool = True) -> int:
     claimed = due_sources_claim(now=timezone.now())
     for pk in claimed:
         source_fetch_task.enqueue(pk)
+    # Each scan also marks the stories whose coverage rose sharply since the last one.
+    alerts_refresh()
     return len(claimed)

@@ -3,6 +3,7 @@
 classify --input IN.jsonl --output OUT.jsonl [--plan ID]   batch analysis, line by line
 seed-themes --plan ID [--replace]                           theme definitions T0–T5 from the seed
 evaluate ...                                                kehoach.monitoring.evaluate.main(argv)
+fetch [--source ID] [--schedule]                            kehoach.monitoring.fetch_cli.main(argv)
 """
 
 import argparse
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 # Subcommands other modules implement: name -> module with main(argv: list[str]) -> int | None.
 DISPATCH = {
     "evaluate": "kehoach.monitoring.evaluate",
+    "fetch": "kehoach.monitoring.fetch_cli",
 }
 
 
