@@ -225,12 +225,16 @@ def _story_index() -> StoryIndex:
 
 
 def _claim_matcher() -> ClaimMatcher:
-    from django.db.models import Count, Max
+    from django.db.models import Count, Max, Sum
+    from django.db.models.functions import Length
 
     from kehoach.monitoring.models import FactCheck
 
-    stats = FactCheck.objects.aggregate(n=Count("pk"), last=Max("pk"), at=Max("created_at"))
-    version = (stats["n"], stats["last"], stats["at"])
+    # FactCheck has no modification time: the total length of the claims notices most edits.
+    stats = FactCheck.objects.aggregate(
+        n=Count("pk"), last=Max("pk"), at=Max("created_at"), size=Sum(Length("claim"))
+    )
+    version = (stats["n"], stats["last"], stats["at"], stats["size"])
     if _state.claims is None or _state.claims[0] != version:
         rows = FactCheck.objects.values_list("pk", "claim")
         _state.claims = (version, ClaimMatcher(list(rows)))

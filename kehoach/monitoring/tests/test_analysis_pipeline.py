@@ -264,6 +264,16 @@ class ArticleAnalyseTest(KehoachTestCase):
         article_analyse(article)  # again: still one match per article and claim
         self.assertEqual(ClaimMatch.objects.filter(article=article).count(), 1)
 
+    def test_an_edited_claim_is_matched_as_edited(self):
+        claim = FactCheck.objects.create(claim="Một nội dung không liên quan gì.", verdict="false")
+        article = make_article(self.source, TRAINING)
+        article_analyse(article)
+        self.assertFalse(ClaimMatch.objects.filter(article=article).exists())
+        claim.claim = "UBND huyện Núi Thành tổ chức hội nghị tuyên truyền về quyền con người."
+        claim.save()
+        article_analyse(article)
+        self.assertTrue(ClaimMatch.objects.filter(article=article, fact_check=claim).exists())
+
     def test_reviewers_decisions_become_training_examples(self):
         relevant = make_article(self.source, TRAINING)
         other = make_article(self.source, ACTING)
