@@ -12,6 +12,8 @@ Variables (all optional in development, see README "Configuration"):
   KEHOACH_EMAIL_USE_TLS (default 1), KEHOACH_EMAIL_USE_SSL, KEHOACH_EMAIL_FROM,
   KEHOACH_EMAIL_BACKEND      any Django mail backend (overrides the choice above)
   KEHOACH_REMINDER_DAYS      remind of tasks due within this many days (default 7)
+  KEHOACH_MONITOR_USER_AGENT how the news fetcher names itself (give a contact address)
+  KEHOACH_MONITOR_HOST_DELAY seconds between two requests to one news site
 """
 
 import os
@@ -180,6 +182,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("KEHOACH_EMAIL_FROM", "kehoach@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Reminders cover tasks due within this many days, and overdue ones.
 KEHOACH_REMINDER_DAYS = int(os.environ.get("KEHOACH_REMINDER_DAYS", "7"))
+# News monitoring: how the fetcher names itself to news sites (give a contact address), and the
+# pause between two requests to one host. Other limits: kehoach/monitoring/fetching.py.
+if os.environ.get("KEHOACH_MONITOR_USER_AGENT"):
+    KEHOACH_MONITOR_USER_AGENT = os.environ["KEHOACH_MONITOR_USER_AGENT"]
+if os.environ.get("KEHOACH_MONITOR_HOST_DELAY"):
+    KEHOACH_MONITOR_HOST_DELAY = float(os.environ["KEHOACH_MONITOR_HOST_DELAY"])
 
 LOGGING = {
     "version": 1,
