@@ -15,6 +15,7 @@ from kehoach.accounts.models import Role
 from kehoach.accounts.services import user_create_with_role
 from kehoach.activities.demo import demo_records_load
 from kehoach.activities.services import seed_target_rules
+from kehoach.monitoring.demo import demo_monitoring_load
 from kehoach.people.services import person_create
 from kehoach.plans.importer.extract import extract
 from kehoach.plans.importer.parse import parse_document
@@ -152,6 +153,7 @@ def demo_load() -> list[DemoLogin]:
     seed_target_rules(plan=plan)
     demo_records_load(plan=plan, units=units)
     demo_reports_load(plan=plan, units=units)
+    demo_monitoring_load(plan=plan, units=units)
     return logins
 
 
