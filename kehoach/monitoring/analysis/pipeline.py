@@ -58,7 +58,9 @@ def classify_records(
         key = key if isinstance(key, (str, int)) else str(key)
         title, text = str(item.get("title") or ""), str(item.get("text") or "")
         analysis, lang, minhash = analyse_text(title, text, themes=themes, gazetteer=gazetteer)
-        story, _score = stories.assign(key, title, text, minhash=minhash)
+        story, _score = stories.assign(
+            key, title, text, minhash=minhash, published=item.get("published")
+        )
         yield {
             "id": key,
             "relevant": analysis.relevant,
@@ -213,13 +215,13 @@ def _story_index() -> StoryIndex:
     else:
         recent = Article.objects.filter(story__isnull=False, pk__gt=_state.stories_seen_pk)
     index = _state.stories
-    for pk, story_id, title, text in (
+    for pk, story_id, title, text, published in (
         recent.order_by("pk")
-        .values_list("pk", "story_id", "title", "text")
+        .values_list("pk", "story_id", "title", "text", "published")
         .iterator(chunk_size=500)
     ):
         if pk not in index:
-            index.add(pk, signature(title, text), story_id)
+            index.add(pk, signature(title, text), story_id, published=published)
         _state.stories_seen_pk = max(_state.stories_seen_pk, pk)
     return index
 
@@ -257,7 +259,7 @@ def article_analyse(article: "Article", *, plan: "Plan | None" = None) -> "Artic
         index = _story_index()
         story_id, similarity = (None, 0.0)
         if not minhash.is_empty():
-            story_id, similarity = index.match(minhash)
+            story_id, similarity = index.match(minhash, published=article.published)
         hits = _claim_matcher().match(article.title, article.text)
 
     now = timezone.now()
@@ -305,7 +307,7 @@ def article_analyse(article: "Article", *, plan: "Plan | None" = None) -> "Artic
                 },
             )
     with _state.lock:
-        index.add(article.pk, minhash, story.pk)
+        index.add(article.pk, minhash, story.pk, published=article.published)
         _state.stories_seen_pk = max(_state.stories_seen_pk, article.pk)
     assert isinstance(article, Article)
     return article

@@ -1,6 +1,15 @@
+import datetime as dt
+
 from django.test import SimpleTestCase
 
-from kehoach.monitoring.analysis.stories import THRESHOLD, StoryIndex, signature
+from kehoach.monitoring.analysis.stories import (
+    COSINE,
+    THRESHOLD,
+    StoryIndex,
+    date_span,
+    days_apart,
+    signature,
+)
 
 LEAD = (
     "Sáng 12/3, UBND huyện Núi Thành tổ chức hội nghị tuyên truyền về quyền con người cho hơn "
@@ -63,3 +72,72 @@ class StoryIndexTest(SimpleTestCase):
         self.assertEqual(index.assign("rewrite", "", REWRITE)[0], "rewrite")
         # ...but an article seen before keeps the story it had.
         self.assertEqual(index.assign("old", "", LEAD)[0], "old")
+
+
+# Two outlets' own reports of one event: the same names and numbers, told with other words.
+YAGI_A = (
+    "Super Typhoon Yagi kills four in Vietnam. Typhoon Yagi made landfall in Quang Ninh and Hai "
+    "Phong on Saturday with winds of 149 km per hour, killing four people and injuring 78, "
+    "authorities said."
+)
+YAGI_B = (
+    "Yagi leaves 14 dead in Quang Ninh and Hai Phong. The super typhoon weakened on Sunday, a "
+    "day after its landfall in Quang Ninh and Hai Phong; 14 people died and 176 were injured, "
+    "authorities said."
+)
+UNRELATED = (
+    "Da Nang hosts the international fireworks festival in June, with teams from France, "
+    "Italy and Japan competing over the Han river."
+)
+
+
+class DateSpanTest(SimpleTestCase):
+    def test_a_day_a_month_a_year_or_nothing(self):
+        self.assertEqual(date_span("2024-09-07"), (dt.date(2024, 9, 7), dt.date(2024, 9, 7)))
+        self.assertEqual(date_span("2024-02"), (dt.date(2024, 2, 1), dt.date(2024, 2, 29)))
+        self.assertEqual(date_span("2024"), (dt.date(2024, 1, 1), dt.date(2024, 12, 31)))
+        self.assertEqual(
+            date_span(dt.datetime(2024, 9, 7, 23, 0, tzinfo=dt.UTC)),
+            (dt.date(2024, 9, 7), dt.date(2024, 9, 7)),
+        )
+        self.assertIsNone(date_span(""))
+        self.assertIsNone(date_span("2024-13-01"))
+
+    def test_days_apart_counts_the_gap_between_spans(self):
+        self.assertEqual(days_apart(date_span("2024-05"), date_span("2024-05-23")), 0)
+        self.assertEqual(days_apart(date_span("2024-09-07"), date_span("2024-09-08")), 1)
+        self.assertIsNone(days_apart(date_span("2024-09-07"), None))
+
+
+class SameEventOtherWordsTest(SimpleTestCase):
+    def index(self) -> StoryIndex:
+        index = StoryIndex()
+        index.assign("other", "", UNRELATED, published="2024-09-06")
+        return index
+
+    def test_the_pair_shares_too_few_words_and_pairs_for_the_jaccard_path(self):
+        self.assertLess(signature("", YAGI_A).jaccard(signature("", YAGI_B)), THRESHOLD)
+
+    def test_another_outlets_report_of_the_same_days_joins_the_story(self):
+        index = self.index()
+        index.assign("vnexpress", "", YAGI_A, published="2024-09-07")
+        story, similarity = index.assign("reuters", "", YAGI_B, published="2024-09-08")
+        self.assertEqual(story, "vnexpress")
+        self.assertGreaterEqual(similarity, COSINE)
+
+    def test_without_dates_or_weeks_apart_it_starts_its_own_story(self):
+        for published in ("", "2024-09-20", "2024"):  # a year alone is not precise enough
+            with self.subTest(published=published):
+                index = self.index()
+                index.assign("vnexpress", "", YAGI_A, published="2024-09-07")
+                self.assertEqual(index.assign("b", "", YAGI_B, published=published)[0], "b")
+
+    def test_a_copy_published_months_later_is_not_the_same_story(self):
+        index = StoryIndex()
+        index.assign("2021", "", LEAD, published="2021-06")
+        self.assertEqual(index.assign("2022", "", LEAD, published="2022-06")[0], "2022")
+
+    def test_a_copy_without_a_date_joins_by_its_words(self):
+        index = StoryIndex()
+        index.assign("dated", "", LEAD, published="2021-06")
+        self.assertEqual(index.assign("undated", "", LEAD)[0], "dated")
