@@ -22,7 +22,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from kehoach.lib.vntext import search_key
-from kehoach.monitoring.analysis.pipeline import article_analyse
+from kehoach.monitoring.analysis.pipeline import article_analyse, reset_caches
 from kehoach.monitoring.bulletins import bulletin_issue
 from kehoach.monitoring.extraction import url_hash
 from kehoach.monitoring.models import (
@@ -189,6 +189,9 @@ def _host(url: str) -> str:
 
 def demo_monitoring_load(*, plan: Plan, units: dict[str, Unit]) -> None:
     office = units["nt-vhtt"]
+    # The process may have analysed another database's articles (tests load the demo again into
+    # a fresh database): the story index and claim matcher start from this one.
+    reset_caches()
     theme_definitions_seed(plan=plan)
     sources: dict[str, Source] = {}
     for name, kind, url, host in DEMO_SOURCES:
