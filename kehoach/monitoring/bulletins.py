@@ -292,6 +292,8 @@ def bulletin_issue(
         title=title,
         by=by,
         tasks=[task],
+        # A record of the task is about what the task is about.
+        themes=list(task.themes.all()),
         description=_("%(articles)s relevant articles in %(stories)s stories.")
         % {"articles": content["articles"], "stories": content["stories"]},
         detail={

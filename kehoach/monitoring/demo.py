@@ -246,12 +246,9 @@ def demo_monitoring_load(*, plan: Plan, units: dict[str, Unit]) -> None:
     task = plan.tasks.order_by("order").first()
     if task is not None:
         start, end = BULLETIN_WEEK
-        bulletin = bulletin_issue(
+        bulletin_issue(
             plan=plan, kind=BulletinKind.WEEKLY, start=start, end=end, task=task, by=manager
         )
-        # The demo's records carry their task's themes (bulletin_issue leaves them empty).
-        if bulletin.record is not None:
-            bulletin.record.themes.set(task.themes.all())
 
 
 def _demo_reviews(*, staff: User | None, manager: User | None) -> None:

@@ -146,6 +146,7 @@ class BulletinIssueTest(MonitoringTestCase):
         assert bulletin.record == record
         assert record.kind == RecordKind.BULLETIN
         assert list(record.tasks.all()) == [self.office_task]
+        assert list(record.themes.all()) == list(self.office_task.themes.all()) != []
         assert record.unit == self.office  # the task's lead unit
         assert (record.bulletin.period_start, record.bulletin.period_end) == (DAY, DAY)
         assert record.bulletin.items == 1
