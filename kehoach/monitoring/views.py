@@ -22,6 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -244,17 +245,45 @@ def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def story_review(request: HttpRequest, pk: int) -> HttpResponse:
     story = _get_story_for_user(request, pk, review_it=True)
-    form = StoryReviewForm(request.POST)
+    return _review(
+        request,
+        StoryReviewForm(request.POST),
+        story=story,
+        invalid=_("Choose a decision for the story."),
+        kept=_("Your decision about the story was kept."),
+        fallback=reverse("monitoring:story", args=[story.pk]),
+    )
+
+
+def _review(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    story: Story | None = None,
+    claim_match: ClaimMatch | None = None,
+    invalid: str,
+    kept: str,
+    fallback: str,
+) -> HttpResponse:
+    """Keep a reviewer's decision about a story or a claim match, then go back where they were
+    (only to a page of this site)."""
     if not form.is_valid():
-        messages.error(request, _("Choose a decision for the story."))
+        messages.error(request, invalid)
     else:
         try:
-            review.review_record(by=request.user, story=story, **form.cleaned_data)
+            review.review_record(
+                by=request.user, story=story, claim_match=claim_match, **form.cleaned_data
+            )
         except ValidationError as error:
             _service_errors(request, error)
         else:
-            messages.success(request, _("Your decision about the story was kept."))
-    return redirect(request.POST.get("next") or reverse("monitoring:story", args=[story.pk]))
+            messages.success(request, kept)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = fallback
+    return redirect(target)
 
 
 @login_required
@@ -294,7 +323,7 @@ def article_raw(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         body = gzip.decompress(bytes(raw.body_gzip))[:RAW_PAGE_LIMIT]
     except (OSError, EOFError, zlib.error):
-        body = b"(the stored copy is damaged)"
+        body = _("(the stored copy is damaged)").encode()
     try:
         text = body.decode(_charset(raw.content_type), errors="replace")
     except LookupError:
@@ -312,18 +341,13 @@ def article_raw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def match_review(request: HttpRequest, pk: int) -> HttpResponse:
     match = _get_match_for_user(request, pk, review_it=True)
-    form = MatchReviewForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a decision for the match."))
-    else:
-        try:
-            review.review_record(by=request.user, claim_match=match, **form.cleaned_data)
-        except ValidationError as error:
-            _service_errors(request, error)
-        else:
-            messages.success(request, _("Your decision about the claim match was kept."))
-    return redirect(
-        request.POST.get("next") or reverse("monitoring:article", args=[match.article_id])
+    return _review(
+        request,
+        MatchReviewForm(request.POST),
+        claim_match=match,
+        invalid=_("Choose a decision for the match."),
+        kept=_("Your decision about the claim match was kept."),
+        fallback=reverse("monitoring:article", args=[match.article_id]),
     )
 
 

@@ -60,6 +60,14 @@ class QueuePageTest(MonitoringTestCase):
         rows = self.client.get(queue).context["rows"]
         assert [item.kind for item, _e in rows] == ["match"]
 
+    def test_a_decision_never_sends_the_reviewer_to_another_site(self):
+        response = self.client.post(
+            reverse("monitoring:story_review", args=[self.story.pk]),
+            {"decision": "relevant", "themes": ["T1"], "next": "https://tin-gia.example.com/"},
+        )
+        assert response["Location"] == reverse("monitoring:story", args=[self.story.pk])
+        assert Review.objects.get().decision == Decision.RELEVANT
+
     def test_an_answer_without_its_text_is_refused_with_a_message(self):
         with translation.override("en"):
             response = self.client.post(
