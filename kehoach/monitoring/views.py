@@ -6,7 +6,6 @@ through the sources of the user's units (Source.unit). What the user does not re
 for them (404); a decision or a change they may not make answers 403.
 """
 
-import datetime as dt
 import gzip
 import zlib
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from .forms import (
     SourceForm,
     StoryReviewForm,
 )
+from .ingest import source_is_silent
 from .models import Article, ClaimMatch, FactCheck, MonitoringBulletin, Source, Story
 
 RAW_PAGE_LIMIT = 5_000_000  # bytes shown of a raw page; the rest is cut, not the audit copy
@@ -354,14 +354,6 @@ def match_review(request: HttpRequest, pk: int) -> HttpResponse:
 # --- sources ------------------------------------------------------------------------------------
 
 
-def is_silent(source: Source, now: dt.datetime) -> bool:
-    """An active source that has brought nothing new for `silent_after_days`."""
-    if not source.active:
-        return False
-    since = source.last_new_article_at or source.created_at
-    return since is not None and now - since > dt.timedelta(days=source.silent_after_days)
-
-
 @login_required
 @require_GET
 def source_list(request: HttpRequest) -> HttpResponse:
@@ -378,7 +370,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
         {
             "nav": "monitoring",
             "page": page,
-            "rows": [(source, is_silent(source, now)) for source in page.object_list],
+            "rows": [(source, source_is_silent(source, now)) for source in page.object_list],
             "can_create": selectors.sources_for_user(request.user, write=True).exists()
             or access.writable_units(request.user).exists(),
         },
@@ -395,7 +387,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "nav": "monitoring",
             "source": source,
-            "silent": is_silent(source, timezone.now()),
+            "silent": source_is_silent(source, timezone.now()),
             "runs": source.runs.all()[:FETCH_HISTORY],
             "articles": source.articles.order_by("-fetched_at", "-pk")[:20],
             "can_manage": access.can_manage_source(request.user, source.unit),
