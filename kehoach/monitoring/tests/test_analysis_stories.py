@@ -141,3 +141,87 @@ class SameEventOtherWordsTest(SimpleTestCase):
         index = StoryIndex()
         index.assign("dated", "", LEAD, published="2021-06")
         self.assertEqual(index.assign("undated", "", LEAD)[0], "dated")
+
+
+BULLETIN_21 = (
+    "Quảng Nam thêm 143 ca Covid-19, có 89 ca cộng đồng",
+    "Từ 15 giờ ngày 20-11 đến 15 giờ ngày 21-11, Quảng Nam ghi nhận 143 ca Covid-19 mới. Trong "
+    "đó có 89 ca cộng đồng (Tiên Phước 27 ca, Điện Bàn 26 ca, Hiệp Đức 22 ca, Hội An 9 ca) và 54 "
+    "ca đã được giám sát, cách ly từ trước.",
+)
+BULLETIN_23 = (
+    "Ngày 23-11, Quảng Nam thêm 95 ca Covid-19, 58 ca cộng đồng",
+    "Từ 15 giờ ngày 22-11 đến 15 giờ ngày 23-11, Quảng Nam ghi nhận thêm 95 ca Covid-19 mới. "
+    "Trong đó có 58 ca cộng đồng (Hiệp Đức 18 ca, Tam Kỳ 18 ca, Điện Bàn 12 ca, Núi Thành 2 ca) "
+    "và 37 ca đã được giám sát, cách ly từ trước.",
+)
+CERD_VI = (
+    "Việt Nam bảo vệ Báo cáo quốc gia lần thứ năm thực thi Công ước CERD",
+    "Phiên bảo vệ Báo cáo quốc gia lần thứ năm của Việt Nam về thực thi Công ước quốc tế về xóa "
+    "bỏ mọi hình thức phân biệt chủng tộc (CERD) diễn ra ngày 29 và 30/11 tại Geneva, Thụy Sĩ. "
+    "Thông tin được Bộ Thông tin và Truyền thông công bố tại Hà Nội ngày 23/11.",
+)
+CERD_EN = (
+    "Vietnam to defend fifth national report on anti-racial discrimination convention",
+    "Hanoi (VNA) – Vietnam is going to defend its fifth national report on the implementation "
+    "of the International Convention on the Elimination of All Forms of Racial Discrimination "
+    "(CERD) at a session in Geneva, Switzerland, on November 29 - 30. The information was "
+    "released by the Ministry of Information and Communications in Hanoi on November 23.",
+)
+ASEAN_EN = (
+    "Vietnam hosts ASEAN tourism forum in Quang Ninh",
+    "Hanoi (VNA) – The ASEAN Tourism Forum opened in Ha Long city, Quang Ninh province, on "
+    "November 24, gathering ministers of tourism of the ten member states and Timor-Leste to "
+    "discuss travel corridors and visa policies for international visitors.",
+)
+
+
+class SerialEditionsTest(SimpleTestCase):
+    def test_the_next_days_bulletin_with_new_figures_starts_its_own_story(self):
+        self.assertGreaterEqual(
+            signature(*BULLETIN_21).jaccard(signature(*BULLETIN_23)), THRESHOLD
+        )  # the template alone would join them
+        index = StoryIndex()
+        index.assign("d21", *BULLETIN_21, published="2021-11-21")
+        self.assertEqual(index.assign("d23", *BULLETIN_23, published="2021-11-23")[0], "d23")
+
+    def test_a_repost_the_next_day_keeps_the_headline_and_joins(self):
+        index = StoryIndex()
+        index.assign("nld", *BULLETIN_21, published="2021-11-21")
+        self.assertEqual(index.assign("qrt", *BULLETIN_21, published="2021-11-22")[0], "nld")
+
+    def test_figures_glued_to_a_name_are_not_headline_figures(self):
+        sig = signature("Ngày 23-11, Quảng Nam thêm 1.095 ca Covid-19", "")
+        self.assertEqual(sig.figures, {"23", "11", "1095"})
+
+
+class AcrossLanguagesTest(SimpleTestCase):
+    def test_the_english_report_of_the_same_days_joins_the_vietnamese_story(self):
+        index = StoryIndex()
+        index.assign("vi", *CERD_VI, published="2023-11-23")
+        story, similarity = index.assign("en", *CERD_EN, published="2023-11-24")
+        self.assertEqual(story, "vi")
+        self.assertGreater(similarity, 0)
+
+    def test_another_english_event_of_the_same_days_stays_apart(self):
+        index = StoryIndex()
+        index.assign("vi", *CERD_VI, published="2023-11-23")
+        self.assertEqual(index.assign("asean", *ASEAN_EN, published="2023-11-24")[0], "asean")
+
+    def test_weeks_apart_or_undated_the_versions_stay_apart(self):
+        for published in ("2023-12-20", ""):
+            with self.subTest(published=published):
+                index = StoryIndex()
+                index.assign("vi", *CERD_VI, published="2023-11-23")
+                self.assertEqual(index.assign("en", *CERD_EN, published=published)[0], "en")
+
+    def test_the_same_language_never_takes_the_anchors_path(self):
+        index = StoryIndex()
+        index.assign("en1", *CERD_EN, published="2023-11-23")
+        title, text = CERD_EN
+        rewritten = " ".join(reversed(text.split(". ")))
+        sig = signature(title.upper(), rewritten)
+        self.assertFalse(sig.vietnamese)
+        span = date_span("2023-11-23")
+        assert span is not None
+        self.assertEqual(index._match_across_languages(sig, span)[0], None)
