@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.test import TestCase
+from django.test import TestCase, TransactionTestCase
 
 from kehoach.accounts.models import Role
 from kehoach.accounts.services import user_create_with_role
@@ -32,9 +32,10 @@ def make_plan(
     return plan_import(data=data, issuer=issuer)
 
 
-class KehoachTestCase(TestCase):
-    """Base class: the cast is created once per class, inside a transaction."""
+class Cast:
+    """The cast's attributes, made by `cast_create`, and signing in."""
 
+    client: Any
     province: Unit
     district: Unit
     office: Unit
@@ -62,7 +63,7 @@ class KehoachTestCase(TestCase):
     office_person: Person
 
     @classmethod
-    def setUpTestData(cls) -> None:
+    def cast_create(cls) -> None:
         cls.province = unit_create(name="Tỉnh Quảng Nam", kind=UnitKind.PROVINCE, code="49")
         cls.district = unit_create(
             name="Huyện Núi Thành",
@@ -201,6 +202,24 @@ class KehoachTestCase(TestCase):
 
     def login(self, user: User) -> None:
         self.client.force_login(user)
+
+
+class KehoachTestCase(Cast, TestCase):
+    """Base class: the cast is created once per class, inside a transaction."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast_create()
+
+
+class KehoachTransactionTestCase(Cast, TransactionTestCase):
+    """The same cast, made before each test and flushed after it: for tests that run the worker
+    in the test's process (it commits and closes its connection, which a TestCase cannot
+    survive)."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        type(self).cast_create()
 
 
 TODAY = dt.date(2024, 6, 15)

@@ -1,22 +1,25 @@
-"""Issue 6's acceptance path on the local test site: a source fetched, articles extracted and
-analysed, the relevant stories in the review queue, a claim match shown with its evidence, a
-decision kept and the bulletin exported as .docx.
+"""Issue 6's acceptance path on the local test site: a source fetched by the worker
+(django-tasks' db_worker, as `kehoach worker` runs it), articles extracted and analysed, the
+relevant stories in the review queue, a claim match shown with its evidence, a decision kept and
+the bulletin exported as .docx.
 
 The pages, services and bulletin know nothing of fetching or analysis; this test joins them."""
 
 import io
+from io import StringIO
 
+from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 from docx import Document
 
 from kehoach.monitoring.bulletins import bulletin_docx
-from kehoach.monitoring.ingest import source_fetch
 from kehoach.monitoring.models import (
     Article,
     ClaimMatch,
     FactCheck,
     FetchOutcome,
+    FetchRun,
     MonitoringBulletin,
     Review,
     Source,
@@ -24,14 +27,15 @@ from kehoach.monitoring.models import (
     Verdict,
 )
 from kehoach.monitoring.services import theme_definitions_seed
+from kehoach.monitoring.tasks import fetch_due_sources_task
 from kehoach.monitoring.tests.newssite import FAST_FETCHING, STORIES, NewsSiteMixin
-from kehoach.testing import KehoachTestCase
+from kehoach.testing import KehoachTransactionTestCase
 
 CHILDREN, DISABILITY, TOURISM = STORIES
 
 
 @override_settings(**FAST_FETCHING)
-class EndToEndTest(NewsSiteMixin, KehoachTestCase):
+class EndToEndTest(NewsSiteMixin, KehoachTransactionTestCase):
     def test_from_the_feed_to_the_bulletin(self):
         theme_definitions_seed(plan=self.district_plan)
         # A verified fact-check whose claim an article of the site repeats.
@@ -51,7 +55,10 @@ class EndToEndTest(NewsSiteMixin, KehoachTestCase):
             url=self.site.url("/rss/thoi-su.xml"),
         )
 
-        run = source_fetch(source)
+        fetch_due_sources_task.enqueue(reschedule=False)
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=StringIO())
+
+        run = FetchRun.objects.get(source=source)
 
         assert (run.outcome, run.articles_new) == (FetchOutcome.OK, 3)
         relevant = set(Article.objects.filter(relevant=True).values_list("title", flat=True))
