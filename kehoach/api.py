@@ -27,6 +27,8 @@ from kehoach.activities.api import router as activities_router
 from kehoach.monitoring.api import router as monitoring_router
 from kehoach.people.api import router as people_router
 from kehoach.plans.api import router as plans_router
+from kehoach.publishing.api import router as publishing_router
+from kehoach.publishing.api_opendata import router as opendata_router
 from kehoach.reports.api import router as reports_router
 from kehoach.units.api import router as units_router
 
@@ -74,6 +76,8 @@ api.add_router("", plans_router)
 api.add_router("", activities_router)
 api.add_router("", reports_router)
 api.add_router("", monitoring_router)
+api.add_router("", publishing_router)
+api.add_router("", opendata_router)
 
 
 def _error(

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "kehoach.activities",
     "kehoach.reports",
     "kehoach.monitoring",
+    "kehoach.publishing",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from kehoach.accounts.views import home
 from kehoach.api import api
+from kehoach.publishing.sitemaps import sitemap_view
 
 urlpatterns = [
     path("", home, name="home"),
@@ -13,6 +14,12 @@ urlpatterns = [
     path("activities/", include("kehoach.activities.urls")),
     path("reports/", include("kehoach.reports.urls")),
     path("monitoring/", include("kehoach.monitoring.urls")),
+    path("publishing/", include("kehoach.publishing.urls")),
+    path("search/", include("kehoach.publishing.urls_search")),
+    # Public, without sign-in: pages, feeds, embeds and files; open data; the sitemap.
+    path("cong-khai/", include("kehoach.publishing.urls_public")),
+    path("du-lieu-mo/", include("kehoach.publishing.urls_opendata")),
+    path("sitemap.xml", sitemap_view, name="sitemap"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,5 @@
+"""Open data API (no sign-in): the catalogue and the published datasets."""
+
+from ninja import Router
+
+router = Router(tags=["open data"])

@@ -1,0 +1,1 @@
+"""Signal receivers of publishing: the search index follows records and publications."""
