@@ -72,6 +72,11 @@ class Attachment(models.Model):
     file = models.FileField(_("file"), upload_to="records/%Y/%m/", blank=True)
     url = models.URLField(_("link"), max_length=500, blank=True)
     caption = models.CharField(_("caption"), max_length=255, blank=True)
+    # Of a file, as found by kehoach.lib.uploads.check_upload from its content (empty for links
+    # and for files stored before the checks); files.attachment_serve sends them.
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("attachment")

@@ -20,6 +20,7 @@ from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from kehoach.lib import uploads
 from kehoach.people.models import Duty, Person
 from kehoach.plans.models import Convention, Plan, Target, Task, Theme
 from kehoach.units.models import Unit, UnitKind
@@ -621,22 +622,36 @@ def record_delete(*, record: Record, by: AbstractBaseUser | AnonymousUser | None
 
 @transaction.atomic
 def attachment_add(
-    *, record: Record, file: File[Any] | None = None, url: str = "", caption: str = ""
+    *,
+    record: Record,
+    file: "File[Any] | uploads.CheckedUpload | None" = None,
+    url: str = "",
+    caption: str = "",
 ) -> Attachment:
-    """Attach a file, a photo or a link as evidence that the record happened."""
+    """Attach a file, a photo or a link as evidence that the record happened. Every file goes
+    through kehoach.lib.uploads.check_upload (type from the content, size limit, photo metadata
+    removed) unless it comes already checked; a refusal is a ValidationError on "file"."""
     errors: Errors = {}
     link = _url({"url": url}, "url", errors, required=False)
     text = _text({"caption": caption}, "caption", errors, required=False, limit=255)
     if file is None and not link and "url" not in errors:
         errors["file"] = _("Attach a file or give a link.")
-    max_bytes = getattr(settings, "KEHOACH_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
-    if file is not None and file.size is not None and file.size > max_bytes:
-        errors["file"] = _("The file is larger than %(mb)d MB.") % {"mb": max_bytes // 2**20}
+    checked: uploads.CheckedUpload | None = None
+    if isinstance(file, uploads.CheckedUpload):
+        checked = file
+    elif file is not None:
+        try:
+            checked = uploads.check_upload(file)
+        except uploads.UploadRefused as refused:
+            errors["file"] = refused.messages[0]
     if errors:
         raise ValidationError(errors)
     attachment = Attachment(record=record, url=link, caption=text)
-    if file is not None:
-        attachment.file.save(file.name or "tep-dinh-kem", file, save=False)
+    if checked is not None:
+        attachment.content_type = checked.content_type
+        attachment.size = checked.size
+        attachment.sha256 = checked.sha256
+        attachment.file.save(checked.name, checked.file, save=False)
     attachment.save()
     return attachment
 

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kehoach.accounts import access
-from kehoach.lib import tabular
+from kehoach.lib import tabular, uploads
 from kehoach.lib.tabular import Cell, Sheet
 from kehoach.people.models import Person
 from kehoach.plans import selectors as plan_selectors
@@ -236,8 +236,20 @@ def record_export(request: HttpRequest) -> HttpResponse:
 
 
 def _save_attachments(record: Record, form: RecordForm) -> None:
-    for upload in [*form.cleaned_data.get("documents", []), *form.cleaned_data.get("photos", [])]:
-        services.attachment_add(record=record, file=upload, caption=upload.name or "")
+    """Check every file first, so that one refused file stores none (the refusal is shown on
+    the form's field of that file); then attach the files and the links."""
+    checked: list[uploads.CheckedUpload] = []
+    refusals: dict[str, list[str]] = {}
+    for field, allowed in (("documents", None), ("photos", [uploads.UploadKind.IMAGE])):
+        for upload in form.cleaned_data.get(field, []):
+            try:
+                checked.append(uploads.check_upload(upload, allowed_kinds=allowed))
+            except uploads.UploadRefused as refused:
+                refusals.setdefault(field, []).extend(refused.messages)
+    if refusals:
+        raise ValidationError(refusals)
+    for upload in checked:
+        services.attachment_add(record=record, file=upload, caption=upload.name)
     for link in form.cleaned_data.get("links", []):
         services.attachment_add(record=record, url=link)
 

@@ -2,6 +2,8 @@
 target rules."""
 
 import datetime as dt
+import hashlib
+import os
 import tempfile
 
 from django.core.exceptions import ValidationError
@@ -30,6 +32,7 @@ from kehoach.activities.services import (
     target_rule_set,
 )
 from kehoach.activities.testing import DEFAULT_DETAIL, make_record
+from kehoach.lib.tests.samples import PDF_BYTES, jpeg_bytes, wav_bytes
 from kehoach.people.services import person_erase, person_update
 from kehoach.plans.models import Target
 from kehoach.testing import KehoachTestCase
@@ -390,12 +393,41 @@ class AttachmentAddTests(RecordCase):
         with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
             attachment = attachment_add(
                 record=record,
-                file=SimpleUploadedFile("anh-hoi-nghi.jpg", b"\xff\xd8\xff", "image/jpeg"),
+                file=SimpleUploadedFile("anh-hoi-nghi.jpg", jpeg_bytes(), "image/jpeg"),
                 caption="Ảnh hội nghị",
             )
             self.assertTrue(attachment.file.name.endswith(".jpg"))
-            self.assertEqual(attachment.file.read(), b"\xff\xd8\xff")
+            self.assertEqual(attachment.content_type, "image/jpeg")
+            stored = attachment.file.read()
             attachment.file.close()
+            self.assertEqual(attachment.size, len(stored))
+            self.assertEqual(attachment.sha256, hashlib.sha256(stored).hexdigest())
+
+    def test_it_refuses_a_file_whose_extension_lies_and_stores_nothing(self):
+        record = self.create()
+        with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+            with self.assertRaises(ValidationError) as caught, translation.override("en"):
+                attachment_add(
+                    record=record, file=SimpleUploadedFile("tin-tuc.mp3", PDF_BYTES, "audio/mpeg")
+                )
+            self.assertEqual(
+                caught.exception.message_dict["file"],
+                ["The file “tin-tuc.mp3” is not an MP3 audio file: its content is a PDF document."],
+            )
+            self.assertEqual(os.listdir(media), [])
+        self.assertFalse(record.attachments.exists())
+
+    @override_settings(KEHOACH_UPLOAD_MAX_BYTES={"audio": 2**20})
+    def test_it_refuses_an_oversize_file(self):
+        record = self.create()
+        big = SimpleUploadedFile("ban-tin.wav", wav_bytes() + b"\0" * 2**20)
+        with self.assertRaises(ValidationError) as caught, translation.override("en"):
+            attachment_add(record=record, file=big)
+        self.assertEqual(
+            caught.exception.message_dict["file"],
+            ["The file “ban-tin.wav” is too large (1.1 MB): audio files may be at most 1 MB."],
+        )
+        self.assertFalse(record.attachments.exists())
 
     def test_it_requires_a_file_or_a_link(self):
         record = self.create()

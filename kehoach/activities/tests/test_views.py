@@ -11,6 +11,7 @@ import time_machine
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -18,6 +19,7 @@ from openpyxl import load_workbook
 from kehoach.activities.models import Attachment, Record, RecordKind
 from kehoach.activities.services import target_rule_set
 from kehoach.activities.testing import make_record
+from kehoach.lib.tests.samples import PDF_BYTES, jpeg_bytes, png_bytes
 from kehoach.plans.models import Target
 from kehoach.testing import KehoachTestCase
 
@@ -148,7 +150,7 @@ class RecordCreateTest(RecordsCase):
         assert b"?kind=broadcast" in response.content
 
     def test_it_saves_a_product_with_its_languages_platforms_and_evidence(self):
-        photo = SimpleUploadedFile("le-phat-dong.jpg", b"\xff\xd8\xff anh", "image/jpeg")
+        photo = SimpleUploadedFile("le-phat-dong.jpg", jpeg_bytes(), "image/jpeg")
         response = self.post(photos=[photo])
         record = Record.objects.get()
         assert response.status_code == 302
@@ -176,6 +178,35 @@ class RecordCreateTest(RecordsCase):
         assert "tasks" in response.context["form"].errors
         assert not Record.objects.exists()
         assert not Attachment.objects.exists()
+
+    def test_a_file_whose_extension_lies_is_refused_on_the_form_and_nothing_is_saved(self):
+        # A PDF renamed .mp3: the type comes from the content (kehoach.lib.uploads).
+        good = SimpleUploadedFile("le-phat-dong.jpg", jpeg_bytes(), "image/jpeg")
+        liar = SimpleUploadedFile("tin-tuc.mp3", PDF_BYTES, "audio/mpeg")
+        self.client.cookies["django_language"] = "en"
+        response = self.post(photos=[good], documents=[liar])
+        assert response.status_code == 200
+        message = "The file “tin-tuc.mp3” is not an MP3 audio file: its content is a PDF document."
+        assert response.context["form"].errors["documents"] == [message]
+        assert message in response.content.decode()
+        assert not Record.objects.exists()
+        assert not Attachment.objects.exists()
+
+    @override_settings(KEHOACH_UPLOAD_MAX_BYTES={"image": 2**20})
+    def test_an_oversize_photo_is_refused_on_the_form(self):
+        big = SimpleUploadedFile("anh-lon.png", png_bytes() + b"\0" * 2**20, "image/png")
+        self.client.cookies["django_language"] = "en"
+        response = self.post(photos=[big])
+        assert response.context["form"].errors["photos"] == [
+            "The file “anh-lon.png” is too large (1.1 MB): image files may be at most 1 MB."
+        ]
+        assert not Record.objects.exists()
+
+    def test_the_photos_field_takes_only_images(self):
+        self.client.cookies["django_language"] = "en"
+        response = self.post(photos=[SimpleUploadedFile("to-roi.pdf", PDF_BYTES)])
+        assert "cannot be attached" in response.context["form"].errors["photos"][0]
+        assert not Record.objects.exists()
 
     def test_a_bad_link_is_refused_with_its_text(self):
         response = self.post(links="không phải địa chỉ")
