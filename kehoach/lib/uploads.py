@@ -195,7 +195,8 @@ def max_bytes(kind: UploadKind) -> int:
 
 def allowed_extensions(kinds: Iterable[UploadKind] | None = None) -> list[str]:
     wanted = set(kinds) if kinds is not None else set(UploadKind)
-    return sorted([*(e for e, f in FORMATS.items() if f.kind in wanted), *ALIASES])
+    names = [e for e, f in FORMATS.items() if f.kind in wanted]
+    return sorted([*names, *(alias for alias, e in ALIASES.items() if e in names)])
 
 
 def extension_of(name: str) -> str:
