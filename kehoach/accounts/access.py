@@ -13,6 +13,7 @@ writes. Views and API endpoints call the per-noun helpers in each app, which cal
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Model, Q, QuerySet
@@ -20,6 +21,9 @@ from django.db.models import Model, Q, QuerySet
 from kehoach.units.models import Unit
 
 from .models import Role, RoleAssignment
+
+if TYPE_CHECKING:
+    from kehoach.plans.models import Plan
 
 _CACHE_ATTR = "_kehoach_scope"
 
@@ -232,3 +236,32 @@ def can_delete_fact_check(
     deletes it."""
     scope = scope_for(user)
     return scope.is_admin or (created_by_id is not None and created_by_id == user.pk)
+
+
+# Publishing (issue 7): staff who record for a unit draft the public page of its products; the
+# managers of the plan's issuing unit approve, withdraw and reopen (kehoach/publishing).
+
+
+def can_draft_publication(user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
+    """Draft (create, edit while a draft) a publication of this unit's records."""
+    return scope_for(user).covers(unit)
+
+
+def can_approve_publication(user: AbstractBaseUser | AnonymousUser, plan: "Plan") -> bool:
+    """Approve, withdraw, reopen and correct a publication of this plan: its issuer's plan
+    managers (and administrators)."""
+    return scope_for(user).manages(plan.issuer)
+
+
+def publication_visibility_q(
+    user: AbstractBaseUser | AnonymousUser,
+    *,
+    unit_field: str = "unit",
+    issuer_field: str = "plan__issuer",
+) -> Q:
+    """Publications a user sees on the staff pages: of units in their subtrees, or of plans
+    issued there (what they may approve)."""
+    scope = scope_for(user)
+    if scope.is_admin:
+        return Q()
+    return scope.subtree_q(f"{unit_field}__path") | scope.subtree_q(f"{issuer_field}__path")
