@@ -22,6 +22,7 @@ from kehoach.plans.importer.parse import parse_document
 from kehoach.plans.models import Plan, TaskStatus
 from kehoach.plans.resolve import make_resolver
 from kehoach.plans.services import conventions_load, plan_import, task_set_status
+from kehoach.publishing.demo import demo_publishing_load
 from kehoach.reports.demo import demo_reports_load
 from kehoach.units.models import Unit
 from kehoach.units.services import units_load
@@ -154,6 +155,7 @@ def demo_load() -> list[DemoLogin]:
     demo_records_load(plan=plan, units=units)
     demo_reports_load(plan=plan, units=units)
     demo_monitoring_load(plan=plan, units=units)
+    demo_publishing_load(plan=plan, units=units)
     return logins
 
 
