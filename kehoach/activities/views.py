@@ -32,6 +32,8 @@ from kehoach.lib.tabular import Cell, Sheet
 from kehoach.people.models import Person
 from kehoach.plans import selectors as plan_selectors
 from kehoach.plans.models import Plan, Target, Task
+from kehoach.publishing.models import Publication
+from kehoach.publishing.services import PUBLISHABLE_KINDS
 from kehoach.units.models import Unit
 
 from . import selectors, services
@@ -346,6 +348,10 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "conventions": list(record.conventions.all()),
             "attachments": list(record.attachments.all()),
             "can_edit": access.can_write_unit(request.user, record.unit),
+            # Publishing (kehoach/publishing): the record's public page, or a link to make one.
+            "publication": Publication.objects.filter(record=record).first(),
+            "can_publish": record.kind in PUBLISHABLE_KINDS
+            and access.can_draft_publication(request.user, record.unit),
         },
     )
 
