@@ -5,6 +5,7 @@ by browsers and proxies for a minute, and varies by the language cookie. The lan
 a link, not a form: a cached public page must not carry anyone's CSRF token.
 """
 
+import datetime as dt
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -127,7 +128,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "pub": results,
             "plan": plan,
-            "as_of": today,
+            # Targets count the plan's year: after it ends, what is shown is its final state.
+            "counted_to": min(today, dt.date(plan.year, 12, 31)),
             "targets": plan_targets_progress(plan=plan, as_of=today),
             "tasks": [(task, progress.get(task.pk)) for task in tasks],
             "counts": ps.plan_record_counts(plan),

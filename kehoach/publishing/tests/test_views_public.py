@@ -11,6 +11,7 @@ import tempfile
 from typing import Any
 
 import lxml.html  # type: ignore[import-untyped]
+import time_machine
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import RequestFactory, override_settings
@@ -478,11 +479,18 @@ class PlanPageTests(AccessibleMarkupMixin, PublicCast):
         )
         publish_results(
             self.district_plan,
+            published_at=dt.datetime(2024, 6, 1, tzinfo=dt.UTC),
             summary="Kết quả 6 tháng đầu năm 2024.\n\nĐã hoàn thành nhiều nhiệm vụ.",
         )
         response = self.client.get(self.url())
         self.assertContains(response, "Kết quả 6 tháng đầu năm 2024.")
         self.assertContains(response, "Sản xuất ít nhất 4 sản phẩm truyền thông")
+        with time_machine.travel(dt.datetime(2024, 6, 30, 12, tzinfo=dt.UTC), tick=False):
+            midyear = self.client.get(self.url())
+        # Counted up to today within the plan's year, and up to its last day after it ends.
+        self.assertContains(midyear, "ngày 30 tháng 6 năm 2024")
+        if timezone.localdate() > dt.date(2024, 12, 31):
+            self.assertContains(response, "ngày 31 tháng 12 năm 2024")
         doc = parse(response.content)
         row = doc.xpath("//section[@aria-labelledby='targets-heading']//tbody/tr")[0]
         cells = [td.text_content().strip() for td in row.xpath("td")]
