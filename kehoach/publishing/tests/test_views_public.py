@@ -412,6 +412,25 @@ class ProductDetailTests(AccessibleMarkupMixin, PublicCast):
         self.assertIn("Tờ rơi kèm áp phích", documents[0].text_content())
         self.assertIn("PDF, 2,0\xa0KB", documents[0].text_content())  # Vietnamese decimal comma
 
+    def test_a_video_gets_a_player_and_the_queries_do_not_grow_with_the_files(self) -> None:
+        url = reverse("public:product", args=[self.poster.pk])
+        self.client.get(url)
+        with CaptureQueriesContext(connection) as before:
+            self.client.get(url)
+        record = self.poster.record
+        assert record is not None
+        video = attach(record, "phong-su.webm", b"\x1aE\xdf\xa3" + bytes(64), "video/webm")
+        for number in range(3):
+            attach(record, f"anh-{number}.png", b"\x89PNG" + bytes(8), "image/png", f"Ảnh {number}")
+        with self.assertNumQueries(len(before.captured_queries)):
+            response = self.client.get(url)
+        players = parse(response.content).xpath("//video[@controls]")
+        self.assertEqual(
+            [p.get("src") for p in players],
+            [reverse("public:file", args=[video.pk, "phong-su.webm"])],
+        )
+        self.assertEqual(len(parse(response.content).xpath("//img")), 4)
+
     def test_it_is_404_unless_public(self) -> None:
         for publication in (self.draft, self.withdrawn, self.scheduled):
             response = self.client.get(reverse("public:product", args=[publication.pk]))
