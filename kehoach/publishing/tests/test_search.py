@@ -3,10 +3,12 @@ word required and the last one a prefix, public at query time, scoped records, t
 step with saves and deletes (SQLite FTS5 or PostgreSQL full-text search, whichever runs)."""
 
 import datetime as dt
+import io
 
 import time_machine
+from django.core.management import call_command
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kehoach.activities.models import RecordKind
 from kehoach.activities.services import record_delete, record_update
@@ -261,3 +263,13 @@ class HighlightTests(KehoachTestCase):
             "&lt;b&gt;<mark>Trẻ</mark> em&lt;/b&gt; &amp; gia đình",
         )
         self.assertEqual(highlight("<i>x</i>", ""), "&lt;i&gt;x&lt;/i&gt;")
+
+
+class SearchRebuildCommandTests(SearchTestCase):
+    def test_it_rebuilds_the_index_and_says_how_many(self):
+        SearchDocument.objects.all().delete()
+        out = io.StringIO()
+        with translation.override("en"):
+            call_command("search_rebuild", stdout=out)
+        self.assertEqual(out.getvalue().strip(), "8 documents indexed.")
+        self.assertEqual(len(search_publications("hoa giai")), 1)
