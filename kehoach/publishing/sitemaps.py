@@ -66,3 +66,34 @@ SITEMAPS: dict[str, type[Sitemap[Any]] | Sitemap[Any]] = {
 def sitemap_view(request: HttpRequest) -> HttpResponse:
     # Our own copy of Django's template: django.contrib.sitemaps need not be an installed app.
     return sitemap(request, sitemaps=SITEMAPS, template_name="public/sitemap.xml")
+
+
+# Staff pages and the API are not for search engines; the public pages and open data are.
+ROBOTS_DISALLOW = (
+    "/admin/",
+    "/api/",
+    "/plans/",
+    "/units/",
+    "/people/",
+    "/activities/",
+    "/reports/",
+    "/monitoring/",
+    "/publishing/",
+    "/search/",
+    "/i18n/",
+    "/cong-khai/ngon-ngu/",
+    "/cong-khai/nhung/",
+)
+
+
+@require_safe
+@cache_control(public=True, max_age=3600)
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """robots.txt naming the sitemap (mounted at /robots.txt by kehoach/urls.py)."""
+    lines = [
+        "User-agent: *",
+        "Allow: /api/open-data/",  # the open-data API is public, the rest of /api/ is not
+        *(f"Disallow: {path}" for path in ROBOTS_DISALLOW),
+    ]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

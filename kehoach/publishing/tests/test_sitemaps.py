@@ -1,10 +1,12 @@
 """The sitemap: public pages, products and plan results pages, with lastmod."""
 
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from lxml import etree  # type: ignore[import-untyped]
 
 from kehoach.publishing.models import Publication, PublicationState
+from kehoach.publishing.sitemaps import robots_txt
 
 from .test_views_public import PublicCast, publish_results
 
@@ -50,3 +52,14 @@ class SitemapTests(PublicCast):
     def test_it_is_cached_for_a_minute(self) -> None:
         response = self.client.get("/sitemap.xml")
         self.assertIn("max-age=60", response["Cache-Control"])
+
+
+class RobotsTests(PublicCast):
+    def test_it_names_the_sitemap_and_keeps_robots_off_staff_pages(self) -> None:
+        response = robots_txt(RequestFactory().get("/robots.txt"))
+        lines = response.content.decode().splitlines()
+        self.assertIn("Sitemap: http://testserver/sitemap.xml", lines)
+        self.assertIn("Disallow: /publishing/", lines)
+        self.assertLess(lines.index("Allow: /api/open-data/"), lines.index("Disallow: /api/"))
+        self.assertNotIn("Disallow: /cong-khai/", lines)
+        self.assertNotIn("Disallow: /du-lieu-mo/", lines)

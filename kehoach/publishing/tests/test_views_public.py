@@ -370,6 +370,14 @@ class ProductListTests(AccessibleMarkupMixin, PublicCast):
         with self.assertNumQueries(9):
             self.client.get(self.url)
 
+    def test_a_filtered_list_links_the_feed_of_its_plan_theme_or_unit(self) -> None:
+        response = self.client.get(self.url, {"chu-de": self.theme.pk, "don-vi": self.district.pk})
+        links = parse(response.content).xpath("//link[@rel='alternate']")
+        hrefs = [link.get("href") for link in links]
+        self.assertIn(f"/cong-khai/chu-de/{self.theme.pk}/atom.xml", hrefs)
+        self.assertIn(f"/cong-khai/don-vi/{self.district.pk}/atom.xml", hrefs)
+        self.assertIn("/cong-khai/atom.xml", hrefs)
+
     def test_its_markup_is_accessible(self) -> None:
         self.assert_accessible_markup(self.client.get(self.url).content)
 
