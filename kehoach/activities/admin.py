@@ -95,9 +95,16 @@ class BulletinInline(_ReadOnlyInline):
 
 
 class AttachmentInline(admin.TabularInline[Attachment, Record]):
+    """Captions and links may be corrected here; files are added on the record's page only,
+    where every upload is checked (kehoach.lib.uploads)."""
+
     model = Attachment
     extra = 0
-    fields = ["file", "url", "caption"]
+    fields = ["file", "url", "caption", "content_type", "size"]
+    readonly_fields = ["file", "content_type", "size"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Record)
