@@ -1,8 +1,10 @@
 """The worker publishes scheduled publications when their time comes and queues its next run."""
 
 import datetime as dt
+from io import StringIO
 
 import time_machine
+from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from kehoach.publishing.models import PublicationAction, PublicationState
@@ -36,3 +38,17 @@ class PublishDueTaskTests(PublishingCase):
     def test_without_reschedule_it_queues_nothing(self):
         publish_due_task.call(reschedule=False)
         assert not DBTaskResult.objects.exists()
+
+
+class PublishDueCommandTests(PublishingCase):
+    def test_it_publishes_now_or_queues_the_chain(self):
+        with time_machine.travel(NOW, tick=False):
+            pub = self.scheduled(NOW + dt.timedelta(minutes=1))
+        out = StringIO()
+        with time_machine.travel(NOW + dt.timedelta(minutes=2), tick=False):
+            call_command("publish_due", stdout=out)
+        pub.refresh_from_db()
+        assert pub.state == PublicationState.PUBLISHED
+        assert out.getvalue().strip().startswith("1")
+        call_command("publish_due", "--schedule", stdout=StringIO())
+        assert DBTaskResult.objects.filter(task_path__endswith="publish_due_task").count() == 1
