@@ -186,11 +186,16 @@ def product_media(publication: Publication) -> ProductMedia:
             }[item.kind].append(item)
         elif attachment.url:
             media.links.append(PublicLink(attachment.url, attachment.caption or attachment.url))
-    for detail_name in ("product", "portal_post", "contest_entry"):
-        detail = getattr(record, detail_name, None) if record.kind != RecordKind.BROADCAST else None
-        url = getattr(detail, "url", "") if detail is not None else ""
-        if url and all(link.url != url for link in media.links):
-            media.links.append(PublicLink(url, url))
+    # The link of the record's own detail (a product's, a portal post's, a contest entry's).
+    detail_name = {
+        RecordKind.PRODUCT: "product",
+        RecordKind.PORTAL_POST: "portal_post",
+        RecordKind.CONTEST: "contest_entry",
+    }.get(RecordKind(record.kind))
+    detail = getattr(record, detail_name, None) if detail_name else None
+    url = str(getattr(detail, "url", "") or "")
+    if url and all(link.url != url for link in media.links):
+        media.links.append(PublicLink(url, url))
     return media
 
 
@@ -242,7 +247,13 @@ def public_products() -> QuerySet[Publication]:
 
 def _with_list_data(queryset: QuerySet[Publication]) -> QuerySet[Publication]:
     return queryset.select_related(
-        "unit", "plan", "record", "record__product", "record__broadcast"
+        "unit",
+        "plan",
+        "record",
+        "record__product",
+        "record__broadcast",
+        "record__portal_post",
+        "record__contest_entry",
     ).prefetch_related(
         Prefetch("record__attachments", queryset=Attachment.objects.order_by("pk")),
     )

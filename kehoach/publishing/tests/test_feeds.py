@@ -2,13 +2,16 @@
 
 from typing import Any
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from lxml import etree  # type: ignore[import-untyped]
 
+from kehoach.activities.models import RecordKind
 from kehoach.activities.testing import make_record
 from kehoach.publishing.models import Publication, PublicationState
 
-from .test_views_public import PublicCast, publish, publish_results
+from .test_views_public import PublicCast, attach, publish, publish_results
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -68,6 +71,25 @@ class AllProductsFeedTests(PublicCast):
         content = self.client.get("/cong-khai/atom.xml").content
         self.assertEqual(atom_titles(content), [self.poster.title])
         self.assertNotIn(b"chuyen-muc-quyen-tre-em.wav", content)
+
+    def test_its_queries_do_not_grow_with_the_items(self) -> None:
+        self.client.get("/cong-khai/atom.xml")
+        with CaptureQueriesContext(connection) as before:
+            self.client.get("/cong-khai/atom.xml")
+        for number, kind in enumerate(
+            [RecordKind.PRODUCT, RecordKind.BROADCAST, RecordKind.PORTAL_POST, RecordKind.CONTEST]
+        ):
+            record = make_record(
+                unit=self.commune_b,
+                tasks=[self.commune_b_task],
+                kind=kind,
+                title=f"Tin số {number}",
+            )
+            attach(record, f"tin-{number}.mp3", b"ID3" + bytes(30), "audio/mpeg")
+            publish(record)
+        with self.assertNumQueries(len(before.captured_queries)):
+            content = self.client.get("/cong-khai/atom.xml").content
+        self.assertEqual(len(atom_entries(content)), 6)
 
     def test_feeds_are_cached_for_a_minute(self) -> None:
         response = self.client.get("/cong-khai/atom.xml")
