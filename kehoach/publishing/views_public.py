@@ -1,8 +1,9 @@
 """Public pages without sign-in: home, products, product, plan results, embed, language switch.
 
-Every page reads through public_selectors (which start from `public_publications()`), is cached
-by browsers and proxies for a minute, and varies by the language cookie. The language switch is
-a link, not a form: a cached public page must not carry anyone's CSRF token.
+Every page reads through public_selectors (which start from `public_publications()`), may be
+kept by a shared cache (a reverse proxy) for a minute but is asked afresh by browsers, so that a
+withdrawn product is gone from a visitor's next page at once; pages vary by the language cookie.
+The language switch is a link, not a form: a cached public page must not carry a CSRF token.
 """
 
 import datetime as dt
@@ -37,8 +38,8 @@ EMBED_MAX_ITEMS = 20
 
 
 def public_page(view: View) -> View:
-    """GET/HEAD only, cached for a minute by anyone, one copy per language cookie."""
-    return require_safe(cache_control(public=True, max_age=60)(vary_on_cookie(view)))
+    """GET/HEAD only; a minute in shared caches, none in browsers; one copy per language."""
+    return require_safe(cache_control(public=True, max_age=0, s_maxage=60)(vary_on_cookie(view)))
 
 
 def _int(params: QueryDict, name: str) -> int | None:
