@@ -37,14 +37,21 @@ class PublicationFilterForm(forms.Form):
 class PublicationForm(forms.Form):
     """The texts the public sees, in Vietnamese and in English, and the licence."""
 
-    title = forms.CharField(label=_("Title"), max_length=500)
+    title = forms.CharField(
+        label=_("Title"), max_length=500, widget=forms.TextInput(attrs={"style": "width: 100%"})
+    )
     summary = forms.CharField(
         label=_("Summary"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Plain text; leave a blank line between paragraphs."),
     )
-    title_en = forms.CharField(label=_("Title in English"), max_length=500, required=False)
+    title_en = forms.CharField(
+        label=_("Title in English"),
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(attrs={"style": "width: 100%"}),
+    )
     summary_en = forms.CharField(
         label=_("Summary in English"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
