@@ -104,8 +104,25 @@ def publication_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "publishing/publication_list.html",
-        {"nav": "publishing", "form": form, "page": page, "filtered": filtered},
+        {
+            "nav": "publishing",
+            "form": form,
+            "page": page,
+            "filtered": filtered,
+            "results_plans": _plans_without_results(request.user),
+        },
     )
+
+
+def _plans_without_results(user: Any) -> list[Plan]:
+    """Plans whose results page the user may start (they manage the issuer) and that have none."""
+    plans = (
+        Plan.objects.filter(access.plan_visibility_q(user, issuer_field="issuer"))
+        .exclude(publications__kind=PublicationKind.RESULTS)
+        .select_related("issuer")
+        .order_by("-year", "title")
+    )
+    return [plan for plan in plans if access.can_approve_publication(user, plan)]
 
 
 def _source(request: HttpRequest) -> tuple[Record | None, Plan | None]:

@@ -238,6 +238,18 @@ class ListTests(StaffCase):
         assert self.titles("?q=ap phich tre em") == ["Áp phích quyền trẻ em ở Tam Xuân II"]
         assert self.titles("?kind=results") == []
 
+    def test_managers_are_offered_the_plans_without_a_results_page(self):
+        self.login(self.manager)
+        response = self.client.get(reverse("publishing:list"))
+        plans = response.context["results_plans"]
+        assert self.district_plan in plans
+        assert self.commune_b_plan in plans
+        publication_create(plan=self.district_plan, by=self.manager)
+        response = self.client.get(reverse("publishing:list"))
+        assert self.district_plan not in response.context["results_plans"]
+        self.login(self.commune_a_staff)
+        assert self.client.get(reverse("publishing:list")).context["results_plans"] == []
+
     def test_the_list_pages(self):
         self.login(self.manager)
         with self.settings(KEHOACH_PAGE_SIZE=2):
