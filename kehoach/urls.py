@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from kehoach.accounts.views import home
 from kehoach.api import api
-from kehoach.publishing.sitemaps import sitemap_view
+from kehoach.publishing.sitemaps import robots_txt, sitemap_view
 
 urlpatterns = [
     path("", home, name="home"),
@@ -20,6 +20,7 @@ urlpatterns = [
     path("cong-khai/", include("kehoach.publishing.urls_public")),
     path("du-lieu-mo/", include("kehoach.publishing.urls_opendata")),
     path("sitemap.xml", sitemap_view, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
