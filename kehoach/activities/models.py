@@ -6,8 +6,11 @@ kind's own fields live in a one-to-one detail table (`Product`, `Training` …) 
 so lists across kinds are one table and bulk loads stay possible.
 """
 
+import secrets
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kehoach.lib.vntext import search_key
@@ -65,11 +68,17 @@ class Record(models.Model):
         self.search_text = search_key(f"{self.title} {self.description}")
 
 
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    """records/2024/06/<random>/<name as uploaded>: the name is the one the public file is served
+    under (kehoach.publishing.files), so it is never changed to avoid a clash with another file."""
+    return f"records/{timezone.now():%Y/%m}/{secrets.token_hex(6)}/{filename}"
+
+
 class Attachment(models.Model):
     """A file, a photo or a link that shows the record happened."""
 
     record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to="records/%Y/%m/", blank=True)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255, blank=True)
     url = models.URLField(_("link"), max_length=500, blank=True)
     caption = models.CharField(_("caption"), max_length=255, blank=True)
     # Of a file, as found by kehoach.lib.uploads.check_upload from its content (empty for links

@@ -30,10 +30,26 @@ class AttachmentServeTests(PublishingCase):
     def publish(self):
         return self.published(self.record)
 
-    def test_the_url_names_the_stored_file(self):
-        name = self.attachment.file.name.rsplit("/", 1)[-1]
-        assert self.url == reverse("public:file", args=[self.attachment.pk, name])
-        assert self.url.endswith(".wav")
+    def test_the_url_ends_with_the_name_as_uploaded(self):
+        # Uploads of the same name never clash: each file has a folder of its own.
+        again = self.audio(self.record, AUDIO)
+        assert self.url == reverse("public:file", args=[self.attachment.pk, "quyen-tre-em.wav"])
+        assert public_file_url(again).endswith("/quyen-tre-em.wav")
+        assert again.file.name != self.attachment.file.name
+
+    def test_a_vietnamese_file_name_is_served_under_its_name(self):
+        self.publish()
+        named = attachment_add(
+            record=self.record, file=SimpleUploadedFile("Bản tin phát thanh.wav", AUDIO)
+        )
+        url = public_file_url(named)
+        assert url.endswith("/B%E1%BA%A3n_tin_ph%C3%A1t_thanh.wav")
+        response = self.client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Disposition"] == (
+            'inline; filename="Ban_tin_phat_thanh.wav"; '
+            "filename*=UTF-8''B%E1%BA%A3n_tin_ph%C3%A1t_thanh.wav"
+        )
 
     def test_a_draft_products_file_is_not_found(self):
         self.draft(self.record)
@@ -48,9 +64,7 @@ class AttachmentServeTests(PublishingCase):
         assert response.status_code == 200
         assert response["Content-Type"] == "audio/wav"
         assert response["X-Content-Type-Options"] == "nosniff"
-        name = self.attachment.file.name.rsplit("/", 1)[-1]
-        assert name.startswith("quyen-tre-em")
-        assert response["Content-Disposition"] == f'inline; filename="{name}"'
+        assert response["Content-Disposition"] == 'inline; filename="quyen-tre-em.wav"'
         assert response["Cache-Control"] == "public, max-age=300"
         assert response["Accept-Ranges"] == "bytes"
         assert response["Content-Length"] == str(len(AUDIO))
@@ -135,7 +149,7 @@ class DispositionTests(PublishingCase):
         assert self.client.get(public_file_url(leaflet))["Content-Type"] == "application/pdf"
         csv = self.client.get(public_file_url(sheet))
         assert csv["Content-Type"] == "text/csv; charset=utf-8"
-        assert csv["Content-Disposition"].startswith('attachment; filename="so-lieu')
+        assert csv["Content-Disposition"] == 'attachment; filename="so-lieu.csv"'
 
     def test_a_file_stored_before_the_checks_gets_its_type_from_its_content(self):
         record = self.radio_record()
