@@ -23,6 +23,7 @@ from kehoach.activities.models import Record, RecordKind
 from kehoach.publishing.demo import POSTER_TITLE, RADIO_TITLE, demo_wav
 from kehoach.publishing.models import Publication, PublicationKind, PublicationState
 
+from . import axe
 from .axe import assert_no_serious_violations
 from .test_flows import seed_plan, sign_in
 
@@ -134,6 +135,7 @@ def test_the_public_pages_and_the_open_data_catalogue_pass_axe_core(
         ("the public home page", reverse("public:home")),
         ("the list of products", reverse("public:products")),
         ("the list filtered by a search", reverse("public:products") + "?q=quyen+tre+em"),
+        ("a search that finds nothing", reverse("public:products") + "?q=khong+co+gi+ca"),
         ("a radio programme with its player", reverse("public:product", args=[radio.pk])),
         ("a poster with its image", reverse("public:product", args=[poster.pk])),
         ("the plan's results page", reverse("public:plan", args=[results.plan_id])),
@@ -145,6 +147,10 @@ def test_the_public_pages_and_the_open_data_catalogue_pass_axe_core(
         assert status == 200, f"{what} ({url}): {status}"
         expect(visitor.locator("h1")).to_have_count(1)
         assert_no_serious_violations(visitor, f"{what} ({url})")
+    # The embed shown inside other sites' pages (a list, no heading of its own).
+    visitor.goto(base + reverse("public:embed") + f"?ke-hoach={results.plan_id}")
+    expect(visitor.locator("a[href*='/cong-khai/san-pham/']").first).to_be_visible()
+    assert_no_serious_violations(visitor, "the embed for other websites")
     # The same pages in English (titles and summaries translated where a translation exists).
     visitor.goto(base + reverse("public:product", args=[radio.pk]))
     visitor.click("a[hreflang=en]")
@@ -154,6 +160,34 @@ def test_the_public_pages_and_the_open_data_catalogue_pass_axe_core(
     visitor.goto(base + reverse("public:plan", args=[results.plan_id]))
     assert_no_serious_violations(visitor, "the plan's results page in English")
     screenshot_page(visitor, "public-plan")
+
+
+def test_the_staff_publishing_pages_pass_axe_core(page: Page, live_server) -> None:
+    base = live_server.url
+    sign_in(page, base, "quanly")
+    results = Publication.objects.get(kind=PublicationKind.RESULTS)
+    draft = Publication.objects.get(state=PublicationState.DRAFT)
+    pages = [
+        ("the list of publications", reverse("publishing:list")),
+        ("a draft with its approval form", reverse("publishing:detail", args=[draft.pk])),
+        ("the edit form", reverse("publishing:edit", args=[draft.pk])),
+        ("the results page with its embed code", reverse("publishing:detail", args=[results.pk])),
+        ("the withdrawal confirmation", reverse("publishing:withdraw", args=[results.pk])),
+        ("the staff search", reverse("search:search") + "?q=quyen+tre+em"),
+    ]
+    for what, url in pages:
+        response = page.goto(base + url)
+        status = response.status if response is not None else None
+        assert status == 200, f"{what} ({url}): {status}"
+        assert_no_serious_violations(page, f"{what} ({url})")
+
+
+def test_a_missing_axe_core_fails_the_test_with_the_command_that_installs_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(axe, "AXE_JS", Path("/nonexistent/axe-core/axe.min.js"))
+    with pytest.raises(pytest.fail.Exception, match=r"\./dev setup"):
+        axe.axe_source()
 
 
 def screenshot_page(page: Page, name: str) -> None:
