@@ -61,18 +61,23 @@ follow-ups weeks later.
 import datetime as dt
 import math
 import re
+import sys
+from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .anchors import anchors_of
 from .text import Text, _has_vi_tone
 
 NUM_PERM = 64
-# The index keeps the newest MAX_ARTICLES articles (about 10 KB each with the LSH indexes): memory
-# stays bounded on a long batch, and a story older than that is not joined any more.
-MAX_ARTICLES = 50_000
+# The index keeps the newest MAX_ARTICLES articles (about 22 KB each with its three LSH indexes,
+# measured with pympler on the bench's articles): memory stays bounded on a long batch (~650 MB),
+# and a story older than that is not joined any more. 30,000 articles are a month of news at
+# 1,000 a day; the database path keeps only STORY_WINDOW_DAYS anyway, and two dated articles more
+# than STORY_DAYS apart never join.
+MAX_ARTICLES = 30_000
 THRESHOLD = 0.3
 LEAD_WORDS = 100
 # The second path: candidates sharing words (LSH over single words at WORDS_THRESHOLD), joined
@@ -150,6 +155,9 @@ class Signature:
     def jaccard(self, other: "Signature") -> float:
         """Estimated Jaccard of the words and pairs of the two leads."""
         return float(self.minhash.jaccard(other.minhash))
+
+
+_NO_TERMS: Counter[str] = Counter()
 
 
 def _is_vietnamese(text: Text) -> bool:
@@ -240,6 +248,22 @@ def _dot(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(a[w] * b[w] for w in a.keys() & b.keys())
 
 
+# What the index keeps of an article's lead vector: its words (interned, shared with the
+# document frequencies) and their weights as 4-byte floats, about a tenth of a dict's size.
+Packed = tuple[tuple[str, ...], "array[float]"]
+
+
+def _pack(vector: dict[str, float]) -> Packed:
+    return tuple(sys.intern(w) for w in vector), array("f", vector.values())
+
+
+def _packed_dot(query: dict[str, float], packed: Packed) -> float:
+    words, weights = packed
+    return float(
+        sum(weight * query[w] for w, weight in zip(words, weights, strict=True) if w in query)
+    )
+
+
 @dataclass
 class StoryIndex:
     """Articles seen so far and the story of each; `assign` places a new one."""
@@ -257,7 +281,7 @@ class StoryIndex:
     anchors_lsh: dict[bool, Any] = field(default_factory=dict)
     anchor_frequency: Counter[str] = field(default_factory=Counter)
     position: dict[Hashable, int] = field(default_factory=dict)
-    vectors: dict[Hashable, dict[str, float]] = field(default_factory=dict)
+    vectors: dict[Hashable, Packed] = field(default_factory=dict)
     added: int = 0
     # IDF of words, recomputed after every IDF_REFRESH additions rather than on every comparison.
     idf_cache: dict[str, float] = field(default_factory=dict)
@@ -348,7 +372,7 @@ class StoryIndex:
                 if other_edition(sig, span, self.signatures[candidate], other):
                     continue
                 # Each indexed vector keeps the IDF of the day it was indexed (computed once).
-                score = _dot(vector, self.vectors[candidate])
+                score = _packed_dot(vector, self.vectors[candidate])
                 if score >= self.cosine and score > best_score:
                     best, best_score = candidate, score
             if best is None and len(sig.anchors) >= MIN_ANCHORS:
@@ -381,13 +405,14 @@ class StoryIndex:
         self.words_lsh.insert(key, sig.words)
         if sig.anchors_hash is not None:
             self.anchors_lsh[sig.vietnamese].insert(key, sig.anchors_hash)
-        self.signatures[key] = sig
+        # The index keeps the signature without its word counts: the packed vector stands for them.
+        self.signatures[key] = replace(sig, terms=_NO_TERMS)
         self.dates[key] = date_span(published)
-        self.document_frequency.update(sig.terms.keys())
+        self.document_frequency.update(sys.intern(w) for w in sig.terms)
         self.anchor_frequency.update(sig.anchors)
         self.added += 1
         self.position[key] = self.added
-        self.vectors[key] = self._vector(sig.terms)
+        self.vectors[key] = _pack(self._vector(sig.terms))
         self.story_of[key] = story
         while len(self.signatures) > self.max_articles:
             oldest, old = self.signatures.popitem(last=False)
@@ -397,8 +422,8 @@ class StoryIndex:
                 self.anchors_lsh[old.vietnamese].remove(oldest)
             self.dates.pop(oldest, None)
             self.position.pop(oldest, None)
-            self.vectors.pop(oldest, None)
-            self.document_frequency.subtract(old.terms.keys())
+            words, _weights = self.vectors.pop(oldest, ((), array("f")))
+            self.document_frequency.subtract(words)
             self.anchor_frequency.subtract(old.anchors)
             # story_of keeps it (a few bytes): the same key assigned again keeps its story.
 
