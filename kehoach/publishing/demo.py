@@ -85,6 +85,9 @@ RESULTS_TITLE = (
     "Kết quả thực hiện Kế hoạch triển khai Đề án truyền thông về quyền con người năm 2024 "
     "trên địa bàn huyện Núi Thành"
 )
+RESULTS_TITLE_EN = (
+    "Results of the 2024 plan for communication on human rights in Núi Thành district"
+)
 RESULTS_SUMMARY = (
     "Năm 2024, các cơ quan, đơn vị và UBND các xã, thị trấn trên địa bàn huyện Núi Thành đã "
     "triển khai đồng bộ các nhiệm vụ của Kế hoạch: phát thanh hằng tuần trên Đài truyền thanh, "
@@ -392,6 +395,7 @@ def demo_publishing_load(*, plan: Plan, units: Mapping[str, Unit]) -> DemoPublic
             plan=plan,
             by=drafter,
             title=RESULTS_TITLE,
+            title_en=RESULTS_TITLE_EN,
             summary=RESULTS_SUMMARY,
             summary_en=RESULTS_SUMMARY_EN,
         )

@@ -69,7 +69,7 @@ class DemoPublishingTest(TestCase):
         assert results.plan == self.plan
         assert results.unit == self.plan.issuer
         assert results in public_publications()
-        assert results.summary_en
+        assert results.title_en and results.summary_en
 
     def test_the_radio_programme_carries_a_real_recording_of_a_few_seconds(self):
         radio = self.product(RADIO_TITLE)
