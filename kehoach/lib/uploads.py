@@ -147,7 +147,7 @@ FORMATS: dict[str, Format] = {
         UploadKind.DOCUMENT,
         "text/plain; charset=utf-8",
         gettext_lazy("a plain text file"),
-        frozenset(),  # no signature: UTF-8 text without NUL bytes, see _is_text
+        frozenset(),  # no signature: text without control characters, see _text_charset
     ),
     "csv": _F(
         UploadKind.DOCUMENT,
@@ -236,29 +236,62 @@ def _zip_format(file: IO[bytes] | File[Any]) -> str | None:
     return None
 
 
-def _is_text(file: IO[bytes] | File[Any]) -> bool:
-    """UTF-8 (a BOM allowed) without NUL bytes, read in chunks."""
+# Control characters that plain text does not contain (tab, line feed, form feed, carriage
+# return and escape are allowed).
+_BINARY_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D, 0x1B}
+# puremagic's guesses that are plain text for us (a BOM, an INI or JSON look); HTML, XML and
+# SVG are not accepted as text.
+_TEXT_GUESSES = frozenset({"", ".txt", ".csv", ".tsv", ".ini", ".json", ".log"})
+
+
+def _text_charset(file: IO[bytes] | File[Any]) -> str | None:
+    """ "utf-8" (a BOM allowed), "windows-1258" for the legacy Vietnamese text that Excel and
+    old Windows programs save, or None when the content is not text."""
     file.seek(0)
     utf8 = codecs.getincrementaldecoder("utf-8")()
+    is_utf8 = True
     try:
         while chunk := file.read(64 * 1024):
-            if b"\x00" in chunk:
-                return False
-            utf8.decode(chunk)
-        utf8.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
+            if _BINARY_BYTES.intersection(chunk):
+                return None
+            if is_utf8:
+                try:
+                    utf8.decode(chunk)
+                except UnicodeDecodeError:
+                    is_utf8 = False
+        if is_utf8:
+            try:
+                utf8.decode(b"", final=True)
+            except UnicodeDecodeError:
+                is_utf8 = False
     finally:
         file.seek(0)
-    return True
+    return "utf-8" if is_utf8 else "windows-1258"
+
+
+def _mp3_frame(head: bytes) -> bool:
+    """An MPEG audio layer III frame header at the start (an MP3 without an ID3 tag)."""
+    if len(head) < 4 or head[0] != 0xFF or head[1] & 0xE0 != 0xE0:
+        return False
+    version, layer = (head[1] >> 3) & 0x03, (head[1] >> 1) & 0x03
+    bitrate, rate = head[2] >> 4, (head[2] >> 2) & 0x03
+    return version != 0b01 and layer == 0b01 and bitrate not in (0, 15) and rate != 0b11
 
 
 @dataclass(frozen=True)
 class Detected:
-    """What the content is: one of FORMATS (key) or, failing that, puremagic's name for it."""
+    """What the content is: one of FORMATS (key) or, failing that, puremagic's name for it;
+    text comes with its character set."""
 
     key: str | None
     description: str | None
+    charset: str = ""
+
+    def content_type(self) -> str:
+        if self.key is None:
+            return "application/octet-stream"
+        base = FORMATS[self.key].content_type.split(";")[0]
+        return f"{base}; charset={self.charset}" if self.charset else FORMATS[self.key].content_type
 
 
 def detect(file: IO[bytes] | File[Any], *, expected: str | None = None) -> Detected:
@@ -278,18 +311,20 @@ def detect(file: IO[bytes] | File[Any], *, expected: str | None = None) -> Detec
         for key, fmt in FORMATS.items():
             if guess.extension.lower() in fmt.magic:
                 return Detected(key, None)
+    if _mp3_frame(head):
+        return Detected("mp3", None)
+    if found <= _TEXT_GUESSES:
+        charset = _text_charset(file)
+        if charset:
+            return Detected("csv" if expected == "csv" else "txt", None, charset)
     if guesses:
-        # puremagic's HTML/XML/SVG guesses are text too, but not plain text we accept.
         return Detected(None, guesses[0].name.strip() or guesses[0].extension)
-    if _is_text(file):
-        return Detected("csv" if expected == "csv" else "txt", None)
     return Detected(None, None)
 
 
 def content_type_of(file: IO[bytes] | File[Any], name: str = "") -> str:
     """The content type of a stored file by its content (for files stored before the checks)."""
-    found = detect(file, expected=extension_of(name) or None)
-    return FORMATS[found.key].content_type if found.key else "application/octet-stream"
+    return detect(file, expected=extension_of(name) or None).content_type()
 
 
 def _sha256(file: IO[bytes] | File[Any]) -> tuple[str, int]:
@@ -389,7 +424,7 @@ def check_upload(
         name=name,
         extension=ext,
         kind=fmt.kind,
-        content_type=fmt.content_type,
+        content_type=found.content_type() if found.charset else fmt.content_type,
         size=size,
         sha256=digest,
     )

@@ -87,6 +87,21 @@ class TestCheckUpload:
         assert "HTML" in refusal("ghi-chu.txt", b"<!DOCTYPE html><html><body>x</body></html>")
         assert "not recognised" in refusal("ghi-chu.txt", b"\x00\x01\x02binary")
 
+    def test_an_mp3_without_a_tag_is_known_by_its_frame_header(self):
+        frames = b"\xff\xfb\x90\x00" + b"\x00" * 400
+        assert check_upload(upload("ban-tin.mp3", frames)).content_type == "audio/mpeg"
+        assert refusal("cong-van.pdf", frames) == (
+            "The file “cong-van.pdf” is not a PDF document: its content is an MP3 audio file."
+        )
+
+    def test_text_keeps_its_character_set(self):
+        # Excel on Vietnamese Windows saves CSV in windows-1258; a BOM marks UTF-8.
+        legacy = check_upload(upload("so-lieu.csv", b"B\xe1n tin x\xe3 Tam Xu\xe2n;12\r\n"))
+        assert legacy.content_type == "text/csv; charset=windows-1258"
+        bom = check_upload(upload("so-lieu.csv", "Xã;Số buổi\r\n".encode("utf-8-sig")))
+        assert bom.content_type == "text/csv; charset=utf-8"
+        assert "not recognised" in refusal("ghi-chu.txt", bytes(range(256)))
+
     def test_it_refuses_an_extension_it_does_not_accept(self):
         message = refusal("trang.html", b"<html></html>")
         assert message.startswith("The file “trang.html” cannot be attached: accepted types are")
