@@ -242,7 +242,8 @@ def test_a_radio_programme_is_published_played_fed_listed_as_open_data_then_with
     expect(audio).to_have_count(1)
     file_url = audio.get_attribute("src")
     # Served by the public file address, under the name it was uploaded with.
-    assert file_url is not None and re.fullmatch(rf"/cong-khai/tep/\d+/{re.escape(RECORDING)}", file_url)
+    assert file_url is not None
+    assert re.fullmatch(rf"/cong-khai/tep/\d+/{re.escape(RECORDING)}", file_url), file_url
     state = play(visitor)
     assert state["error"] == 0, state
     assert state["readyState"] >= 2, state
