@@ -26,6 +26,8 @@ from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MB = 1024 * 1024
+# Photos are decoded to remove their metadata: a small file may unpack to a huge bitmap.
+MAX_PIXELS = 40_000_000
 
 
 class UploadKind(StrEnum):
@@ -343,6 +345,21 @@ def _strip_image(file: File[Any], *, name: str, fmt: str) -> bytes:
     file.seek(0)
     try:
         with Image.open(file) as opened:
+            width, height = opened.size
+            if width * height > MAX_PIXELS:
+                raise UploadRefused(
+                    _(
+                        "The image “%(name)s” is too large (%(width)d × %(height)d pixels): "
+                        "at most %(megapixels)d million pixels."
+                    )
+                    % {
+                        "name": name,
+                        "width": width,
+                        "height": height,
+                        "megapixels": MAX_PIXELS // 1_000_000,
+                    },
+                    code="pixels",
+                )
             opened.load()
             image = ImageOps.exif_transpose(opened) or opened
             out = io.BytesIO()

@@ -152,6 +152,13 @@ class TestImages:
         assert hashlib.sha256(stored).hexdigest() == checked.sha256
         assert checked.size == len(stored)
 
+    def test_an_image_of_too_many_pixels_is_refused_before_it_is_decoded(self):
+        out = io.BytesIO()
+        Image.new("1", (8000, 6000)).save(out, "PNG")  # a few kB, 48 million pixels
+        assert refusal("ban-do.png", out.getvalue()) == (
+            "The image “ban-do.png” is too large (8000 × 6000 pixels): at most 40 million pixels."
+        )
+
     def test_a_broken_image_is_refused(self):
         assert refusal("anh.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 50) == (
             "The file “anh.png” is not a readable image."
