@@ -138,6 +138,21 @@ class TestImages:
             assert image.size == (40, 20)
         assert checked.content_type == "image/jpeg"
 
+    def test_xmp_metadata_goes_too(self):
+        xmp = (
+            b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+            b'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+            b'xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="15,30N"/>'
+            b"</rdf:RDF></x:xmpmeta>"
+        )
+        for fmt, name in (("JPEG", "anh.jpg"), ("WEBP", "anh.webp")):
+            out = io.BytesIO()
+            Image.new("RGB", (10, 10)).save(out, fmt, xmp=xmp)
+            assert b"GPSLatitude" in out.getvalue()
+            checked = check_upload(upload(name, out.getvalue()))
+            checked.file.seek(0)
+            assert b"GPSLatitude" not in checked.file.read()
+
     def test_a_photo_is_turned_upright(self):
         # Orientation 6: the camera was turned; the stored photo is rotated instead.
         checked = check_upload(upload("anh-doc.jpeg", jpeg_bytes(orientation=6)))
