@@ -255,6 +255,29 @@ class RecordDetailEditTest(RecordsCase):
         assert sorted(form["languages"].value()) == ["katu", "vi"]
         assert form["title"].value() == "Tờ gấp song ngữ Việt – Cơ Tu"
 
+    def test_an_edit_with_a_refused_file_changes_nothing(self):
+        self.client.cookies["django_language"] = "en"
+        response = self.client.post(
+            reverse("activities:edit", args=[self.record.pk]),
+            {
+                "unit": self.commune_a.pk,
+                "date": "2024-03-16",
+                "title": "Tờ gấp đã sửa",
+                "tasks": [self.commune_task.pk],
+                "product_kind": "leaflet",
+                "languages": ["vi"],
+                "platforms": ["print"],
+                "documents": [SimpleUploadedFile("to-gap.docx", PDF_BYTES)],
+            },
+        )
+        assert response.status_code == 200
+        assert response.context["form"].errors["documents"] == [
+            "The file “to-gap.docx” is not a Word document (.docx): its content is a PDF document."
+        ]
+        self.record.refresh_from_db()
+        assert self.record.title == "Tờ gấp song ngữ Việt – Cơ Tu"
+        assert not self.record.attachments.exists()
+
     def test_the_delete_page_asks_first(self):
         url = reverse("activities:delete", args=[self.record.pk])
         assert self.client.get(url).status_code == 200

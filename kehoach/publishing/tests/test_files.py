@@ -129,6 +129,13 @@ class AttachmentServeTests(PublishingCase):
         assert response.status_code == 200
         assert body(response) == AUDIO
 
+    def test_a_head_request_gets_the_headers(self):
+        self.publish()
+        response = self.client.head(self.url)
+        assert response.status_code == 200
+        assert response["Content-Length"] == str(len(AUDIO))
+        assert response["Content-Type"] == "audio/wav"
+
     def test_a_post_is_not_allowed(self):
         self.publish()
         assert self.client.post(self.url).status_code == 405
