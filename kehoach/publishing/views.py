@@ -135,6 +135,8 @@ def _source(request: HttpRequest) -> tuple[Record | None, Plan | None]:
             raise Http404(_("No such record."))
         if not access.can_draft_publication(request.user, record.unit):
             raise PermissionDenied(_("Only the unit's staff may publish its records."))
+        if record.kind not in services.PUBLISHABLE_KINDS:
+            raise PermissionDenied(_("A record of this kind cannot be published."))
         return record, None
     source = request.GET.get("plan") or request.POST.get("plan") or ""
     if source.isdigit():
@@ -283,6 +285,9 @@ def publication_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """A confirmation page with the reason; the POST withdraws."""
     pub = _get_publication_for_user(request, pk)
     _require_approver(request, pub)
+    if pub.state not in (PublicationState.APPROVED, PublicationState.PUBLISHED):
+        messages.error(request, _("Only a published or scheduled publication can be withdrawn."))
+        return redirect("publishing:detail", pk=pub.pk)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -97,6 +97,18 @@ class PublishFromTheRecordTests(StaffCase):
         record_page = self.client.get(reverse("activities:detail", args=[record.pk]))
         assert 'id="record-publication"' in record_page.content.decode()
 
+    def test_a_training_record_cannot_be_published_by_url_either(self):
+        record = make_record(unit=self.office, tasks=[self.office_task], kind=RecordKind.TRAINING)
+        self.login(self.office_staff)
+        url = reverse("publishing:create") + f"?record={record.pk}"
+        assert self.client.get(url).status_code == 403
+
+    def test_a_draft_cannot_be_withdrawn(self):
+        pub = self.draft()
+        self.login(self.manager)
+        response = self.client.get(reverse("publishing:withdraw", args=[pub.pk]))
+        assert response["Location"] == reverse("publishing:detail", args=[pub.pk])
+
     def test_a_second_create_goes_to_the_existing_publication(self):
         pub = self.draft()
         self.login(self.commune_a_staff)
