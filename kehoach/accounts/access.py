@@ -265,3 +265,19 @@ def publication_visibility_q(
     if scope.is_admin:
         return Q()
     return scope.subtree_q(f"{unit_field}__path") | scope.subtree_q(f"{issuer_field}__path")
+
+
+def publication_approval_q(
+    user: AbstractBaseUser | AnonymousUser, *, issuer_field: str = "plan__issuer"
+) -> Q:
+    """Publications whose plan the user may approve (the other half of can_approve_publication,
+    as a filter)."""
+    scope = scope_for(user)
+    if scope.is_admin:
+        return Q()
+    if not scope.manager_paths:
+        return Q(pk__in=[])
+    condition = Q()
+    for prefix in scope.manager_paths:
+        condition |= Q(**{f"{issuer_field}__path__startswith": prefix})
+    return condition

@@ -110,6 +110,9 @@ def publication_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filtered": filtered,
             "results_plans": _plans_without_results(request.user),
+            "awaiting": visible.filter(
+                access.publication_approval_q(request.user), state=PublicationState.DRAFT
+            ).count(),
         },
     )
 

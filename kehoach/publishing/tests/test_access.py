@@ -35,3 +35,19 @@ class PublishingAccessTests(PublishingCase):
         assert seen(self.office_staff) == set()
         assert seen(self.outsider) == set()
         assert seen(self.admin) == {pub.pk, results.pk}
+
+    def test_the_approval_filter_matches_can_approve(self):
+        pub = self.draft()
+        commune_b = Publication.objects.create(
+            kind="results", plan=self.commune_b_plan, unit=self.commune_b, title="Kết quả"
+        )
+        for user in (self.manager, self.admin, self.commune_a_staff, self.outsider):
+            approvable = set(
+                Publication.objects.filter(access.publication_approval_q(user)).values_list(
+                    "pk", flat=True
+                )
+            )
+            expected = {
+                p.pk for p in (pub, commune_b) if access.can_approve_publication(user, p.plan)
+            }
+            assert approvable == expected, user

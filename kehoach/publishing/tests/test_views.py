@@ -262,6 +262,14 @@ class ListTests(StaffCase):
         self.login(self.commune_a_staff)
         assert self.client.get(reverse("publishing:list")).context["results_plans"] == []
 
+    def test_managers_see_how_many_drafts_await_their_approval(self):
+        self.login(self.manager)
+        assert self.client.get(reverse("publishing:list")).context["awaiting"] == 2
+        self.login(self.commune_b_staff)
+        response = self.client.get(reverse("publishing:list"))
+        assert response.context["awaiting"] == 0
+        assert 'id="awaiting-approval"' not in response.content.decode()
+
     def test_the_list_pages(self):
         self.login(self.manager)
         with self.settings(KEHOACH_PAGE_SIZE=2):
