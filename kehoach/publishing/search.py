@@ -124,9 +124,12 @@ class _Rank(_SearchExpression):
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         (id_sql, id_params), _ = self._parts(compiler, connection)
         # FTS5's bm25() is lower for better matches; negated so both backends sort descending.
+        # The matches are computed once (a subquery in FROM that SQLite materializes) and then
+        # looked up by id: "rowid = id AND MATCH" would run the full-text query once per row.
         sql = (
-            f"(SELECT -bm25({FTS_TABLE}) FROM {FTS_TABLE} "
-            f"WHERE {FTS_TABLE} MATCH %s AND rowid = {id_sql})"
+            f"(WITH fts_match AS MATERIALIZED (SELECT rowid AS id, -bm25({FTS_TABLE}) AS score "
+            f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) "
+            f"SELECT score FROM fts_match WHERE fts_match.id = {id_sql})"
         )
         return sql, (_fts5_query(self.terms), *id_params)
 
