@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from kehoach.activities.testing import make_record
+from kehoach.publishing.files import public_file_url
 from kehoach.publishing.models import Publication, PublicationEvent
 from kehoach.publishing.services import (
     publication_approve,
@@ -151,3 +152,24 @@ class StaffPagePermissionTests(PublishingCase):
             assert snapshot() == before
         elif method == "post":
             assert snapshot() != before, "an accepted write changed nothing"
+
+
+class PublicFilePermissionTests(PublishingCase):
+    """A product's file at its public address: everyone while it is public, nobody otherwise
+    (signed-in staff included: they reach the file from the record's page)."""
+
+    def test_every_role_gets_a_public_file_and_nobody_a_drafts(self):
+        draft_record, public_record = self.radio_record(), self.radio_record(title="Bản tin")
+        draft_file, public_file = self.audio(draft_record), self.audio(public_record)
+        self.draft(draft_record)
+        self.published(public_record)
+        for role in ROLES:
+            with self.subTest(role=role):
+                self.client.logout()
+                if role != "anonymous":
+                    self.login(getattr(self, role))
+                assert self.client.get(public_file_url(public_file)).status_code == 200
+                assert self.client.get(public_file_url(draft_file)).status_code == 404
+
+
+COVERED_URL_NAMES.add("public:file")
