@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kehoach.activities.models import Record
 from kehoach.plans.models import Plan
@@ -23,10 +24,10 @@ class PublicationKind(models.TextChoices):
 
 
 class PublicationState(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    APPROVED = "approved", _("Approved")
-    PUBLISHED = "published", _("Published")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DRAFT = "draft", pgettext_lazy("publication state", "Draft")
+    APPROVED = "approved", pgettext_lazy("publication state", "Approved")
+    PUBLISHED = "published", pgettext_lazy("publication state", "Published")
+    WITHDRAWN = "withdrawn", pgettext_lazy("publication state", "Withdrawn")
 
 
 class Licence(models.TextChoices):
@@ -99,13 +100,13 @@ class Publication(models.Model):
 
 
 class PublicationAction(models.TextChoices):
-    CREATED = "created", _("created")
-    EDITED = "edited", _("edited")
-    APPROVED = "approved", _("approved")
-    SCHEDULED = "scheduled", _("scheduled")
-    PUBLISHED = "published", _("published")
-    WITHDRAWN = "withdrawn", _("withdrawn")
-    REOPENED = "reopened", _("returned to draft")
+    CREATED = "created", pgettext_lazy("publication event", "created")
+    EDITED = "edited", pgettext_lazy("publication event", "edited")
+    APPROVED = "approved", pgettext_lazy("publication event", "approved")
+    SCHEDULED = "scheduled", pgettext_lazy("publication event", "scheduled")
+    PUBLISHED = "published", pgettext_lazy("publication event", "published")
+    WITHDRAWN = "withdrawn", pgettext_lazy("publication event", "withdrawn")
+    REOPENED = "reopened", pgettext_lazy("publication event", "returned to draft")
 
 
 class PublicationEvent(models.Model):

@@ -35,6 +35,12 @@ from kehoach.monitoring.tests.reviewing import make_article, make_source, make_s
 from kehoach.monitoring.tests.test_review import CLAIM_REVIEW_PAGE
 from kehoach.people.models import Person
 from kehoach.plans.models import Assignment, Plan, ReportingDuty, Target, Task, TaskEvent, UnitScope
+from kehoach.publishing.models import Publication, PublicationEvent
+from kehoach.publishing.services import (
+    publication_approve,
+    publication_create,
+    publication_withdraw,
+)
 from kehoach.reports.models import Report, ReportEvent, ReportPeriod
 from kehoach.reports.services import periods_generate, report_open, report_submit
 from kehoach.testing import KehoachTestCase
@@ -316,6 +322,49 @@ CASES = [
         READ_A,
         lambda t: {"bulletin_id": t.commune_a_bulletin.pk},
     ),
+    # Publishing (kehoach/publishing/api.py): commune A's product publications on commune A's
+    # plan. Commune A's staff draft; the plan's managers (here: the district's) approve.
+    Case("GET", "/api/publishing/publications", LIST),
+    Case(
+        "POST",
+        "/api/publishing/publications",
+        CREATE_RECORD_IN_A,
+        body=lambda t: {"record_id": t.commune_a_unpublished.pk},
+    ),
+    Case(
+        "GET",
+        "/api/publishing/publications/{publication_id}",
+        READ_A,
+        lambda t: {"publication_id": t.commune_a_publication.pk},
+    ),
+    Case(
+        "PATCH",
+        "/api/publishing/publications/{publication_id}",
+        READ_A,
+        lambda t: {"publication_id": t.commune_a_publication.pk},
+        body=lambda t: {"title_en": "Children's rights on the commune radio"},
+    ),
+    Case(
+        "POST",
+        "/api/publishing/publications/{publication_id}/approve",
+        EDIT_A_PLAN,
+        lambda t: {"publication_id": t.commune_a_publication.pk},
+        body=lambda t: {},
+    ),
+    Case(
+        "POST",
+        "/api/publishing/publications/{publication_id}/withdraw",
+        EDIT_A_PLAN,
+        lambda t: {"publication_id": t.commune_a_published.pk},
+        body=lambda t: {"reason": "Sai tên người phát biểu"},
+    ),
+    Case(
+        "POST",
+        "/api/publishing/publications/{publication_id}/reopen",
+        EDIT_A_PLAN,
+        lambda t: {"publication_id": t.commune_a_withdrawn.pk},
+        body=lambda t: {},
+    ),
 ]
 
 
@@ -338,6 +387,8 @@ def _snapshot() -> dict[str, list[dict[str, Any]]]:
         Review,
         FactCheck,
         MonitoringBulletin,
+        Publication,
+        PublicationEvent,
     )
     return {m.__name__: list(m._default_manager.order_by("pk").values()) for m in models}
 
@@ -353,6 +404,10 @@ class ApiPermissionMatrixTest(KehoachTestCase):
     commune_a_article: Article
     commune_a_match: ClaimMatch
     commune_a_bulletin: MonitoringBulletin
+    commune_a_publication: Publication
+    commune_a_published: Publication
+    commune_a_withdrawn: Publication
+    commune_a_unpublished: Record
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -399,6 +454,23 @@ class ApiPermissionMatrixTest(KehoachTestCase):
             plan=cls.commune_a_plan, text="Mỗi thôn có ít nhất 2 bài viết", value=2
         )
         target_rule_set(target=cls.commune_a_target, kind="record_count", params={})
+
+        def product(title: str) -> Record:
+            return make_record(unit=cls.commune_a, tasks=[cls.commune_a_task], title=title)
+
+        cls.commune_a_publication = publication_create(record=cls.commune_a_record, by=None)
+        cls.commune_a_published = publication_approve(
+            publication_create(record=product("Phát thanh về quyền trẻ em"), by=None), by=None
+        )
+        cls.commune_a_withdrawn = publication_withdraw(
+            publication_approve(
+                publication_create(record=product("Áp phích về bình đẳng giới"), by=None),
+                by=None,
+            ),
+            by=None,
+            reason="Sai số liệu",
+        )
+        cls.commune_a_unpublished = product("Tờ rơi về quyền người cao tuổi")
 
     @contextmanager
     def isolated(self) -> Iterator[None]:
