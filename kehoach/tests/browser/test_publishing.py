@@ -20,7 +20,7 @@ from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
 from kehoach.activities.models import Record, RecordKind
-from kehoach.publishing.demo import POSTER_TITLE, RADIO_TITLE, demo_wav
+from kehoach.publishing.demo import LEAFLET_TITLE, POSTER_TITLE, RADIO_TITLE, demo_wav
 from kehoach.publishing.models import Publication, PublicationKind, PublicationState
 
 from . import axe
@@ -160,6 +160,19 @@ def test_the_public_pages_and_the_open_data_catalogue_pass_axe_core(
     visitor.goto(base + reverse("public:plan", args=[results.plan_id]))
     assert_no_serious_violations(visitor, "the plan's results page in English")
     screenshot_page(visitor, "public-plan")
+
+
+def test_the_public_search_finds_the_same_products_with_or_without_diacritics(
+    visitor: Page, live_server
+) -> None:
+    found = {}
+    for q in ("quyen tre em", "quyền trẻ em", "QUYỀN TRẺ EM"):
+        visitor.goto(live_server.url + reverse("public:products") + "?q=" + q)
+        titles = visitor.locator("main .pub-item-title a")
+        expect(titles.first).to_be_visible()
+        found[q] = sorted(titles.all_inner_texts())
+    assert found["quyen tre em"] == found["quyền trẻ em"] == found["QUYỀN TRẺ EM"]
+    assert set(found["quyen tre em"]) == {RADIO_TITLE, POSTER_TITLE, LEAFLET_TITLE}
 
 
 def test_the_staff_publishing_pages_pass_axe_core(page: Page, live_server) -> None:
