@@ -288,3 +288,21 @@ class SearchRebuildCommandTests(SearchTestCase):
             call_command("search_rebuild", stdout=out)
         self.assertEqual(out.getvalue().strip(), "8 documents indexed.")
         self.assertEqual(len(search_publications("hoa giai")), 1)
+
+
+class PublicProductSearchTests(SearchTestCase):
+    """The acceptance: the public products page finds the same products however the words are
+    typed (the page itself is tested in test_views_public.py)."""
+
+    def found(self, q: str) -> list[int]:
+        response = self.client.get("/cong-khai/san-pham/", {"q": q})
+        self.assertEqual(response.status_code, 200)
+        return [publication.pk for publication in response.context["page"].object_list]
+
+    def test_it_finds_the_same_products_however_the_words_are_typed(self):
+        expected = self.found("quyền trẻ em")
+        self.assertCountEqual(expected, [self.children.pk, self.radio.pk])
+        for q in ("quyen tre em", "QUYỀN TRẺ EM", "Quyen Tre Em"):
+            self.assertEqual(self.found(q), expected, q)
+        self.assertEqual(self.found("hoà giải"), [self.mediation.pk])
+        self.assertEqual(self.found("hòa giải"), [self.mediation.pk])
