@@ -357,24 +357,33 @@ def dataset_rows(name: str, *, plan: Plan | None = None, absolute: Absolute = st
 
 
 def dataset_modified(name: str, *, plan: Plan | None = None) -> dt.datetime | None:
-    """When the dataset last changed: the newest public product, or the newest record of a plan
-    with public results (and its results page) for activities and targets."""
+    """When the dataset last changed: the newest public product (or withdrawal of one); for
+    activities and targets, the newest record of a plan with public results, or a results page
+    published or withdrawn."""
+    now = timezone.now()
+    kind = PublicationKind.PRODUCT if name == PRODUCTS.name else PublicationKind.RESULTS
+    # A withdrawal takes rows away: the day it happened is a change of the dataset too.
+    withdrawn = Publication.objects.filter(kind=kind, withdrawn_at__isnull=False)
+    if plan is not None:
+        withdrawn = withdrawn.filter(plan=plan)
+    moments = [withdrawn.aggregate(latest=Max("withdrawn_at"))["latest"]]
     if name == PRODUCTS.name:
-        products = public_products(plan=plan)
-        found = products.aggregate(
+        found = public_products(plan=plan).aggregate(
             updated=Max("updated_at"), published=Max("published_at"), due=Max("publish_at")
         )
-        # A scheduled product becomes public at publish_at, whatever its updated_at says.
-        moments = [m for m in found.values() if m is not None and m <= timezone.now()]
-        return max(moments, default=None)
-    plans = public_results_plans()
-    if plan is not None:
-        plans = plans.filter(pk=plan.pk)
-    records = Record.objects.filter(tasks__plan__in=plans).aggregate(latest=Max("updated_at"))
-    results = public_publications().filter(kind=PublicationKind.RESULTS, plan__in=plans)
-    pages = results.aggregate(updated=Max("updated_at"), published=Max("published_at"))
-    moments = [records["latest"], pages["updated"], pages["published"]]
-    return max((m for m in moments if m is not None), default=None)
+        moments += found.values()
+    else:
+        plans = public_results_plans()
+        if plan is not None:
+            plans = plans.filter(pk=plan.pk)
+        records = Record.objects.filter(tasks__plan__in=plans)
+        moments.append(records.aggregate(latest=Max("updated_at"))["latest"])
+        results = public_publications().filter(kind=kind, plan__in=plans)
+        moments += results.aggregate(
+            updated=Max("updated_at"), published=Max("published_at"), due=Max("publish_at")
+        ).values()
+    # A scheduled publication becomes public at publish_at, not before.
+    return max((m for m in moments if m is not None and m <= now), default=None)
 
 
 def dataset_publisher(name: str, *, plan: Plan | None = None) -> Unit | None:

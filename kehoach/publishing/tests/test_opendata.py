@@ -324,3 +324,29 @@ class CatalogTests(OpenDataTestCase):
         self.assertEqual(list(opendata.public_plans()), [self.district_plan])
         make_results(plan=self.commune_b_plan, state=PublicationState.DRAFT)
         self.assertEqual(list(opendata.public_plans()), [self.district_plan])
+
+
+class ModifiedTests(OpenDataTestCase):
+    def test_it_dates_a_withdrawal_as_a_change(self):
+        self.assertEqual(opendata.dataset_modified("products"), self.article.updated_at)
+        # Withdrawn without touching updated_at: the rows left are all older than the change.
+        withdrawn = timezone.now()
+        Publication.objects.filter(pk=self.radio.pk).update(
+            state=PublicationState.WITHDRAWN, withdrawn_at=withdrawn
+        )
+        self.assertEqual(opendata.dataset_modified("products"), withdrawn)
+        self.assertIsNone(opendata.dataset_modified("products", plan=self.commune_a_plan))
+
+    def test_it_ignores_a_scheduled_time_still_to_come(self):
+        make_publication(
+            record=make_record(unit=self.office, tasks=[self.office_task], title="Hẹn giờ"),
+            state=PublicationState.APPROVED,
+            publish_at=timezone.now() + dt.timedelta(days=2),
+        )
+        self.assertEqual(opendata.dataset_modified("products"), self.article.updated_at)
+
+    def test_it_dates_activities_by_their_records_and_results_page(self):
+        self.assertIsNone(opendata.dataset_modified("activities"))
+        results = make_results(plan=self.district_plan)
+        modified = opendata.dataset_modified("targets")
+        self.assertEqual(modified, results.updated_at)
