@@ -69,9 +69,13 @@ def index_records(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> N
             )
         )
         if len(batch) >= 2000:
-            SearchDocument.objects.bulk_create(batch)
+            SearchDocument.objects.bulk_create(batch, ignore_conflicts=True)
             batch = []
-    SearchDocument.objects.bulk_create(batch)
+    SearchDocument.objects.bulk_create(batch, ignore_conflicts=True)
+
+
+def unindex_records(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    apps.get_model("publishing", "SearchDocument").objects.filter(kind="record").delete()
 
 
 class Migration(migrations.Migration):
@@ -81,5 +85,5 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(create_index, drop_index),
-        migrations.RunPython(index_records, migrations.RunPython.noop),
+        migrations.RunPython(index_records, unindex_records),
     ]
