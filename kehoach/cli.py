@@ -7,6 +7,8 @@ kehoach export-plan ID --format json
 kehoach import-plan FILE [--json] [--commit]
 kehoach eval-import DOCS_DIR LABELS_DIR   score the plan importer against labels
 kehoach import-records FILE --kind K --plan ID [--keep-valid] [--user NAME]
+kehoach publish-due [--schedule]  publish approved items whose time has come (or queue it)
+kehoach search-rebuild        rebuild the full-text search index
 kehoach <any Django command>  migrate, createsuperuser, ...
 """
 
@@ -21,6 +23,8 @@ ALIASES = {
     "eval-import": "eval_import",
     "import-plan": "import_plan",
     "import-records": "import_records",
+    "publish-due": "publish_due",
+    "search-rebuild": "search_rebuild",
 }
 
 

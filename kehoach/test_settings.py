@@ -1,6 +1,8 @@
 """Settings for the test suite: the production settings with a throwaway secret, plain HTTP."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("KEHOACH_SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("KEHOACH_HTTPS", "0")
@@ -16,3 +18,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(VAR_DIR / f"test-kehoach-{os.getpid()}.sqlite3")  # noqa: F405
     }
+
+# Uploads of a test run go to a throwaway folder, not into var/media; worker processes started by
+# the tests inherit the variable and so see the same files.
+if "KEHOACH_TEST_MEDIA_ROOT" not in os.environ:
+    os.environ["KEHOACH_TEST_MEDIA_ROOT"] = tempfile.mkdtemp(prefix="kehoach-test-media-")
+MEDIA_ROOT = Path(os.environ["KEHOACH_TEST_MEDIA_ROOT"])

@@ -209,8 +209,16 @@ def demo_monitoring_load(*, plan: Plan, units: dict[str, Unit]) -> None:
         FactCheck.objects.create(**fact_check, lang="vi", created_by=manager)
 
     items = demo_items()
+    story_of = {label["id"]: label["story"] for label in _read_jsonl(DEVSET / "labels.jsonl")}
+    first_report: dict[str, dt.datetime] = {}
     for index, item in enumerate(items):
         published = _published(item["id"], index, len(items))
+        # Outlets report an event within days of each other: copies and follow-ups come a few
+        # hours after their story's first report, so that they group as real coverage would.
+        story = story_of.get(item["id"], item["id"])
+        if story in first_report and item["id"] not in DATED:
+            published = first_report[story] + dt.timedelta(hours=5 * (index % 7 + 1))
+        first_report.setdefault(story, published)
         fetched = published + dt.timedelta(minutes=20 + index % 40)
         outlet = _host(item["url"])
         source = sources.get(outlet, sources[AGGREGATOR_HOST])

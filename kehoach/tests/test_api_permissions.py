@@ -69,6 +69,7 @@ ADD_TO_A = statuses(401, 404, 404, 201, 201, 201)
 REVIEW_A = statuses(401, 404, 404, 403, 200, 200)
 # Fact-checks are shared; those who keep a news source (here: commune A's) enter them.
 KEEPS_A_SOURCE = statuses(401, 403, 403, 201, 201, 201)
+PUBLIC = statuses(200, 200, 200, 200, 200, 200)  # open data: anyone reads what is public
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -324,6 +325,9 @@ CASES = [
     ),
     # Publishing (kehoach/publishing/api.py): commune A's product publications on commune A's
     # plan. Commune A's staff draft; the plan's managers (here: the district's) approve.
+    # Open data (kehoach/publishing/api_opendata.py): no sign-in.
+    Case("GET", "/api/open-data/catalog", PUBLIC),
+    Case("GET", "/api/open-data/datasets/{name}", PUBLIC, lambda t: {"name": "products"}),
     Case("GET", "/api/publishing/publications", LIST),
     Case(
         "POST",

@@ -16,6 +16,7 @@ APPS_WITH_PAGES = (
     "activities",
     "reports",
     "monitoring",
+    "publishing",
 )
 NOT_OURS = {"admin", "api"}  # Django admin (staff only) and the API (covered separately)
 

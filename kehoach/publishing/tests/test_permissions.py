@@ -20,6 +20,13 @@ from kehoach.publishing.services import (
     publication_create,
     publication_withdraw,
 )
+from kehoach.publishing.tests.test_permissions_public import (
+    COVERED_URL_NAMES as PUBLIC_URL_NAMES,
+)
+from kehoach.publishing.tests.test_views_opendata import (
+    COVERED_URL_NAMES as OPENDATA_URL_NAMES,
+)
+from kehoach.publishing.tests.test_views_search import COVERED_URL_NAMES as SEARCH_URL_NAMES
 from kehoach.publishing.tests.workflow import PublishingCase
 
 # Staff pages (helper A); the public, open-data and search pages add theirs to this set.
@@ -173,3 +180,6 @@ class PublicFilePermissionTests(PublishingCase):
 
 
 COVERED_URL_NAMES.add("public:file")
+
+# The public, open-data and search pages are checked in their own modules.
+COVERED_URL_NAMES |= PUBLIC_URL_NAMES | OPENDATA_URL_NAMES | SEARCH_URL_NAMES

@@ -25,4 +25,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("Open http://%(addr)s/ in a browser.") % {"addr": options["addrport"]}
             )
+            self.stdout.write(
+                _(
+                    "Public pages (no sign-in): http://%(addr)s/cong-khai/ · open data: "
+                    "http://%(addr)s/du-lieu-mo/"
+                )
+                % {"addr": options["addrport"]}
+            )
             call_command("serve", addrport=options["addrport"])
