@@ -1,6 +1,7 @@
 """Filters of the public pages: {% load public %}."""
 
 import datetime as dt
+import unicodedata
 
 from django import template
 from django.utils import timezone
@@ -35,3 +36,9 @@ def public_date(value: dt.date | dt.datetime | None) -> str:
     if is_english():
         return date_format(value, "j F Y")
     return date_long(value)
+
+
+@register.filter
+def nfc(value: str) -> str:
+    """Text in NFC: Django's own language names ("Tiếng Việt") come with combining marks."""
+    return unicodedata.normalize("NFC", str(value))

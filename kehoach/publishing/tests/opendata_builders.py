@@ -12,8 +12,8 @@ from kehoach.publishing.models import Publication, PublicationKind, PublicationS
 
 
 def make_publication(
-    *,
     record: Record,
+    *,
     state: str = PublicationState.PUBLISHED,
     published_at: dt.datetime | None = None,
     **fields: Any,
@@ -37,7 +37,7 @@ def make_publication(
 
 
 def make_results(
-    *, plan: Plan, state: str = PublicationState.PUBLISHED, **fields: Any
+    plan: Plan, *, state: str = PublicationState.PUBLISHED, **fields: Any
 ) -> Publication:
     """The public results page of a plan."""
     values: dict[str, Any] = {

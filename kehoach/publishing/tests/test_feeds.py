@@ -11,7 +11,9 @@ from kehoach.activities.models import RecordKind
 from kehoach.activities.testing import make_record
 from kehoach.publishing.models import Publication, PublicationState
 
-from .test_views_public import PublicCast, attach, publish, publish_results
+from .opendata_builders import make_publication as publish
+from .opendata_builders import make_results as publish_results
+from .test_views_public import PublicCast, attach
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

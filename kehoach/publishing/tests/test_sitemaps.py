@@ -8,7 +8,8 @@ from lxml import etree  # type: ignore[import-untyped]
 from kehoach.publishing.models import Publication, PublicationState
 from kehoach.publishing.sitemaps import robots_txt
 
-from .test_views_public import PublicCast, publish_results
+from .opendata_builders import make_results as publish_results
+from .test_views_public import PublicCast
 
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 

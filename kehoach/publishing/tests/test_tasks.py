@@ -49,6 +49,6 @@ class PublishDueCommandTests(PublishingCase):
             call_command("publish_due", stdout=out)
         pub.refresh_from_db()
         assert pub.state == PublicationState.PUBLISHED
-        assert out.getvalue().strip().startswith("1")
+        assert " 1 " in f" {out.getvalue().strip()} "  # "Đã đăng 1 nội dung công khai."
         call_command("publish_due", "--schedule", stdout=StringIO())
         assert DBTaskResult.objects.filter(task_path__endswith="publish_due_task").count() == 1

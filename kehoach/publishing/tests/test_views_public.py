@@ -23,54 +23,14 @@ from kehoach.activities.models import Attachment, Language, Platform, Record, Re
 from kehoach.activities.services import target_rule_set
 from kehoach.activities.testing import make_record
 from kehoach.plans.models import Convention, Plan, Target
-from kehoach.publishing.models import Publication, PublicationKind, PublicationState
+from kehoach.publishing.models import Publication, PublicationState
+from kehoach.publishing.tests.opendata_builders import make_publication as publish
+from kehoach.publishing.tests.opendata_builders import make_results as publish_results
 from kehoach.publishing.views_public import embed_snippet
 from kehoach.testing import KehoachTestCase
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="kehoach-public-")
 WAV = b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(28)
-
-
-def publish(
-    record: Record,
-    *,
-    state: str = PublicationState.PUBLISHED,
-    published_at: dt.datetime | None = None,
-    **fields: Any,
-) -> Publication:
-    """A product publication of the record, published a minute ago unless told otherwise."""
-    if state == PublicationState.PUBLISHED and published_at is None:
-        published_at = timezone.now() - dt.timedelta(minutes=1)
-    task = record.tasks.order_by("pk").first()
-    assert task is not None
-    values: dict[str, Any] = {
-        "kind": PublicationKind.PRODUCT,
-        "record": record,
-        "plan": task.plan,
-        "unit": record.unit,
-        "title": record.title,
-        "state": state,
-        "published_at": published_at,
-        **fields,
-    }
-    return Publication.objects.create(**values)
-
-
-def publish_results(
-    plan: Plan, *, state: str = PublicationState.PUBLISHED, **fields: Any
-) -> Publication:
-    values: dict[str, Any] = {
-        "kind": PublicationKind.RESULTS,
-        "plan": plan,
-        "unit": plan.issuer,
-        "title": plan.title,
-        "state": state,
-        "published_at": timezone.now() - dt.timedelta(minutes=1)
-        if state == PublicationState.PUBLISHED
-        else None,
-        **fields,
-    }
-    return Publication.objects.create(**values)
 
 
 def attach(
@@ -328,7 +288,7 @@ class ProductListTests(AccessibleMarkupMixin, PublicCast):
             first = self.client.get(self.url, {"don-vi": self.district.pk})
             second = self.client.get(self.url, {"don-vi": self.district.pk, "trang": 3})
         self.assertContains(first, f"?don-vi={self.district.pk}&amp;trang=2")
-        self.assertContains(first, "5 products")
+        self.assertContains(first, "5 sản phẩm truyền thông")
         self.assertEqual(len(parse(second.content).xpath("//li[@class='pub-item']")), 1)
 
     def test_the_filters_name_only_what_public_products_use(self) -> None:
@@ -363,7 +323,7 @@ class ProductListTests(AccessibleMarkupMixin, PublicCast):
             publish(record)
         with self.assertNumQueries(len(few.captured_queries)):
             response = self.client.get(self.url)
-        self.assertContains(response, "8 products")
+        self.assertContains(response, "8 sản phẩm truyền thông")
 
     def test_the_list_takes_a_fixed_number_of_queries(self) -> None:
         # count, page, attachments; six filter choices.
