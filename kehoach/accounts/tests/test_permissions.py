@@ -15,6 +15,7 @@ COVERED_URL_NAMES: set[str] = {
     "accounts:profile",
     "accounts:token_create",
     "accounts:token_revoke",
+    "accounts:health",
 }
 
 # Pages every signed-in user has (about themselves); anonymous visitors go to the sign-in page.
@@ -103,3 +104,19 @@ class SignedInRolesTest(KehoachTestCase):
         assert response.status_code == 302
         token.refresh_from_db()
         assert token.revoked_at is not None
+
+
+class HealthPermissionTest(KehoachTestCase):
+    def test_the_health_endpoint_answers_everybody_alike_and_changes_nothing(self):
+        url = reverse("accounts:health")
+        for user in [None, self.admin, self.manager, self.commune_a_staff, self.outsider]:
+            with self.subTest(user=user and user.username):
+                self.client.logout()
+                if user is not None:
+                    self.login(user)
+                before = tokens_snapshot()
+                response = self.client.get(url)
+                assert response.status_code == 200
+                assert set(response.json()) == {"ok", "database", "worker_queue", "disk"}
+                assert self.client.post(url).status_code == 405
+                assert tokens_snapshot() == before
