@@ -14,9 +14,15 @@ Variables (all optional in development, see README "Configuration"):
   KEHOACH_REMINDER_DAYS      remind of tasks due within this many days (default 7)
   KEHOACH_MONITOR_USER_AGENT how the news fetcher names itself (give a contact address)
   KEHOACH_MONITOR_HOST_DELAY seconds between two requests to one news site
+  KEHOACH_HTTPS              1 (default in production): secure cookies, HTTPS redirect, HSTS
+  KEHOACH_HSTS_SECONDS       Strict-Transport-Security max-age when HTTPS (default one year)
+  KEHOACH_SESSION_HOURS      a sign-in lasts this many hours (default 8)
+  KEHOACH_LOCKOUT_FAILURES   failed sign-ins (one username, one address) before a lockout (5)
+  KEHOACH_LOCKOUT_MINUTES    how long a lockout lasts (default 15); KEHOACH_LOCKOUT=0 turns it off
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -62,6 +68,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "axes",  # sign-in lockout after repeated failures (kehoach.accounts.security)
     "ninja",  # only for its bundled Swagger UI files: /api/docs works offline
     "kehoach.units",
     "kehoach.people",
@@ -83,6 +90,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kehoach.accounts.security.SecurityHeadersMiddleware",
+    # Last: turns a locked-out sign-in into the sign-in page with the lockout message (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kehoach.urls"
@@ -117,6 +127,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Argon2 first; existing PBKDF2 hashes still verify and are re-hashed with Argon2 at the next
+# sign-in (Django upgrades a hash when its hasher is not the first one).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# The lockout backend first: it refuses a locked-out username+address before any password check.
+AUTHENTICATION_BACKENDS = [
+    "kehoach.accounts.security.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout (django-axes): KEHOACH_LOCKOUT_FAILURES failed sign-ins for one username from one
+# address lock that pair out for KEHOACH_LOCKOUT_MINUTES; a successful sign-in resets the count.
+AXES_ENABLED = _env_bool("KEHOACH_LOCKOUT", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("KEHOACH_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("KEHOACH_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kehoach.accounts.security.lockout_response"
+AXES_DISABLE_ACCESS_SUCCESS_LOG = True  # no log of every sign-in (personal data, grows forever)
+AXES_VERBOSE = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -151,13 +184,33 @@ TASKS = {
     }
 }
 
+# Security (README "Security"). A sign-in expires KEHOACH_SESSION_HOURS after it was made.
+SESSION_COOKIE_AGE = int(float(os.environ.get("KEHOACH_SESSION_HOURS", "8")) * 3600)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG and _env_bool("KEHOACH_HTTPS", True)
+SESSION_COOKIE_SAMESITE = "Lax"
+_HTTPS = not DEBUG and _env_bool("KEHOACH_HTTPS", True)
+SESSION_COOKIE_SECURE = _HTTPS
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG and _env_bool("KEHOACH_HTTPS", True):
+# Sent by kehoach.accounts.security.SecurityHeadersMiddleware: no page needs these features.
+KEHOACH_PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "interest-cohort=(), browsing-topics=()"
+)
+if _HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    # Operators' probes may call the health endpoint over plain HTTP inside the host.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("KEHOACH_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("KEHOACH_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _env_bool("KEHOACH_HSTS_PRELOAD")
+    if not SECURE_HSTS_PRELOAD:
+        # Submitting the domain to the browsers' preload list is the operator's decision.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # Pagination size for lists in the web app and the API.
 KEHOACH_PAGE_SIZE = int(os.environ.get("KEHOACH_PAGE_SIZE", "25"))
