@@ -273,7 +273,7 @@ def backup(output_dir: Path, *, alias: str = "default") -> Path:
     final = output_dir / name
     if final.exists() or partial.exists():
         raise BackupError(_("%(path)s exists already.") % {"path": final})
-    partial.mkdir()
+    partial.mkdir(mode=0o700)  # password hashes and personal data: for the operator's eyes only
     try:
         database_file = DATABASE_FILES[connection.vendor]
         if connection.vendor == "sqlite":
@@ -469,6 +469,12 @@ def restore(snapshot: Path, *, alias: str = "default", force: bool = False) -> R
         raise BackupError(
             _("After the restore these tables do not have the snapshot's rows: %(tables)s")
             % {"tables": ", ".join(f"{t} ({found.get(t)} ≠ {expected[t]})" for t in wrong)}
+        )
+    extra = sorted(set(found) - set(expected))
+    if extra:
+        warnings.append(
+            _("Tables that the snapshot does not have were left as they are: %(tables)s")
+            % {"tables": ", ".join(extra)}
         )
     media_root = Path(settings.MEDIA_ROOT)
     present = {p.relative_to(media_root).as_posix(): p for p in _media_files(media_root)}

@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import shutil
+import stat
 import tempfile
 import threading
 import uuid
@@ -21,8 +22,9 @@ from django.db import connection, connections
 from django.test import TransactionTestCase, override_settings
 from django.utils import timezone
 
+import kehoach
 from kehoach.activities.models import Record
-from kehoach.backups import read_manifest
+from kehoach.backups import BackupError, pg_tool, read_manifest
 from kehoach.demo import DEMO_PASSWORD, demo_load
 from kehoach.plans.models import Plan
 
@@ -77,6 +79,8 @@ class DemoRoundTripTest(BackupTestCase):
         snapshot = self.backup()
         manifest = read_manifest(snapshot)
         assert manifest["vendor"] == connection.vendor
+        assert manifest["kehoach_version"] == kehoach.__version__
+        assert stat.S_IMODE(snapshot.stat().st_mode) == 0o700
         assert manifest["database"]["tables"]["plans_plan"] == Plan.objects.count()
         assert {name: e["sha256"] for name, e in manifest["media"].items()} == files_before
         assert not list(self.output.glob("*.partial"))
@@ -189,3 +193,16 @@ class BackupWhileWritingTest(BackupTestCase):
         self.restore(snapshot, "--yes")  # checks every table's rows against the manifest
 
         assert Session.objects.count() == in_snapshot
+
+
+def test_a_postgresql_client_older_than_the_server_is_refused_with_the_package_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = tmp_path / "pg_dump"
+    old.write_text("#!/bin/sh\necho 'pg_dump (PostgreSQL) 13.9'\n")
+    old.chmod(0o755)
+    monkeypatch.setenv("KEHOACH_PG_BIN", str(tmp_path))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(BackupError, match="postgresql-client-99"):
+        pg_tool("pg_dump", 99)
+    assert pg_tool("pg_dump", 13) == str(old)
