@@ -354,6 +354,11 @@ def verify_snapshot(snapshot: Path, manifest: dict[str, Any]) -> None:
         )
     media = snapshot / MEDIA_DIR
     for relative, entry in manifest["media"].items():
+        parts = Path(relative).parts
+        if not parts or Path(relative).is_absolute() or ".." in parts:
+            raise BackupError(
+                _("media/%(path)s is missing or damaged in the snapshot.") % {"path": relative}
+            )
         path = media / relative
         if not path.is_file() or sha256_file(path) != entry["sha256"]:
             raise BackupError(

@@ -140,6 +140,16 @@ class RefusalTest(BackupTestCase):
             self.restore(self.snapshot, "--yes")
         self.assert_untouched()
 
+    def test_a_manifest_naming_a_file_outside_media_root_is_refused(self) -> None:
+        path = self.snapshot / "manifest.json"
+        manifest = json.loads(path.read_text())
+        manifest["media"]["../../ngoai.txt"] = manifest["media"].pop("attachments/bao-cao.txt")
+        path.write_text(json.dumps(manifest))
+        with pytest.raises(CommandError, match="damaged"):
+            self.restore(self.snapshot, "--yes")
+        self.assert_untouched()
+        assert not (self.media.parent.parent / "ngoai.txt").exists()
+
     def test_a_snapshot_of_another_database_vendor_is_refused(self) -> None:
         path = self.snapshot / "manifest.json"
         manifest = json.loads(path.read_text())
