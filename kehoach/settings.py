@@ -18,6 +18,7 @@ Variables (all optional in development, see README "Configuration"):
   KEHOACH_HSTS_SECONDS       Strict-Transport-Security max-age when HTTPS (default one year)
   KEHOACH_SESSION_HOURS      a sign-in lasts this many hours (default 8)
   KEHOACH_LOCKOUT_FAILURES   failed sign-ins (one username, one address) before a lockout (5)
+  KEHOACH_CSP                enforce (default), report-only or off: the Content-Security-Policy
   KEHOACH_LOCKOUT_MINUTES    how long a lockout lasts (default 15); KEHOACH_LOCKOUT=0 turns it off
 """
 
@@ -26,6 +27,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -82,6 +84,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy (KEHOACH_CSP, below)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kehoach.middleware.VietnameseFirstLocaleMiddleware",
@@ -200,6 +203,31 @@ KEHOACH_PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
     "interest-cohort=(), browsing-topics=()"
 )
+# Content-Security-Policy (django-csp 4): scripts only from our own static files (htmx, Chart.js,
+# the app's scripts; no inline <script> anywhere), no plugins, forms post only to us. Styles allow
+# inline `style` attributes, which a few templates, the admin and the Swagger UI use.
+# KEHOACH_CSP=enforce (default), report-only (browsers only report breaches), or off.
+_SUBMIT_ON_CHANGE_SHA256 = "'sha256-osjxnKEPL/pQJbFk1dKsF7PYFmTyMWGmVSiL9inhxJY='"
+_CSP_DIRECTIVES = {
+    "default-src": [SELF],
+    # 'unsafe-hashes' lets exactly one inline handler through: onchange="this.form.submit()" on
+    # the year and plan choosers (activities templates); nothing else inline runs.
+    "script-src": [SELF, "'unsafe-hashes'", _SUBMIT_ON_CHANGE_SHA256],
+    "style-src": [SELF, "'unsafe-inline'"],
+    "img-src": [SELF, "data:"],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+}
+_CSP_MODE = os.environ.get("KEHOACH_CSP", "enforce").strip().lower()
+if _CSP_MODE == "report-only":
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
+elif _CSP_MODE in {"off", "0", "no", "false"}:
+    MIDDLEWARE.remove("csp.middleware.CSPMiddleware")
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
 if _HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
@@ -248,5 +276,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KEHOACH_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "axes": {"level": "WARNING"},  # not a line per sign-in; lockouts are still logged
+    },
 }

@@ -182,3 +182,37 @@ class LockoutTest(KehoachTestCase):
 
         assert authenticate(username="tamxuan1", password=PASSWORD) is not None
         assert self.client.login(username="tamxuan1", password=PASSWORD)
+
+
+class ContentSecurityPolicyTest(KehoachTestCase):
+    def test_pages_send_a_policy_that_allows_only_our_own_scripts(self):
+        self.login(self.manager)
+        for url in [reverse("accounts:login"), reverse("accounts:profile"), "/api/docs"]:
+            with self.subTest(url=url):
+                policy = self.client.get(url)["Content-Security-Policy"]
+                directives = dict(
+                    (part.split()[0], part.split()[1:]) for part in policy.split("; ")
+                )
+                assert directives["script-src"][0] == "'self'"
+                assert "'unsafe-inline'" not in directives["script-src"]
+                assert "'unsafe-eval'" not in directives["script-src"]
+                assert directives["default-src"] == ["'self'"]
+                assert directives["object-src"] == ["'none'"]
+                assert directives["form-action"] == ["'self'"]
+
+    def test_no_template_has_an_inline_script_the_policy_would_block(self):
+        import re
+
+        script = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
+        offenders = []
+        for template in Path(settings.BASE_DIR).rglob("templates/**/*.html"):
+            for attributes in script.findall(template.read_text(encoding="utf-8")):
+                if "src=" not in attributes and "application/json" not in attributes:
+                    offenders.append(str(template))
+        assert offenders == []
+        for template in Path(settings.BASE_DIR).rglob("templates/**/*.html"):
+            text = template.read_text(encoding="utf-8")
+            # Inline handlers run only when the policy lists their hash (settings: script-src).
+            for handler in re.findall(r"\son[a-z]+=\"([^\"]*)\"", text):
+                assert handler == "this.form.submit()", (template, handler)
+            assert "javascript:" not in text, template
