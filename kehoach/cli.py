@@ -9,6 +9,8 @@ kehoach eval-import DOCS_DIR LABELS_DIR   score the plan importer against labels
 kehoach import-records FILE --kind K --plan ID [--keep-valid] [--user NAME]
 kehoach publish-due [--schedule]  publish approved items whose time has come (or queue it)
 kehoach search-rebuild        rebuild the full-text search index
+kehoach backup [--output DIR] snapshot of the database and uploads (while the app runs)
+kehoach restore SNAPSHOT [--yes]  bring a snapshot back (stop the app and worker first)
 kehoach <any Django command>  migrate, createsuperuser, ...
 """
 
