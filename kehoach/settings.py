@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",  # sign-in lockout after repeated failures (kehoach.accounts.security)
+    "django_otp",  # optional second factor for administrators and plan managers
+    "django_otp.plugins.otp_totp",  # (kehoach.accounts.otp): codes from an authenticator app
     "ninja",  # only for its bundled Swagger UI files: /api/docs works offline
     "kehoach.units",
     "kehoach.people",

@@ -1,12 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kehoach.accounts import health, views
+from kehoach.accounts import health, otp, views
 
 app_name = "accounts"
 urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     # LogoutView accepts POST only (Django 5): a link cannot sign anyone out.
+    path("accounts/login/code/", otp.otp_verify, name="otp_verify"),
+    path("accounts/second-factor/", otp.otp_setup, name="otp_setup"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/tokens/new/", views.token_create, name="token_create"),

@@ -5,6 +5,7 @@ from typing import cast
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +16,7 @@ from kehoach.plans.selectors import plan_for_home
 
 from .forms import LoginForm, TokenCreateForm
 from .models import ApiToken, RoleAssignment
+from .otp import confirmed_device, login_pending_start, second_factor_allowed
 from .services import api_token_create, api_token_revoke
 
 
@@ -22,6 +24,14 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        """Users with a confirmed authenticator app give its code before they are signed in."""
+        user = form.get_user()
+        if confirmed_device(user) is not None:
+            login_pending_start(self.request, user, self.get_redirect_url())
+            return redirect("accounts:otp_verify")
+        return super().form_valid(form)
 
 
 def _user(request: HttpRequest) -> User:
@@ -47,6 +57,8 @@ def _profile_context(request: HttpRequest) -> dict[str, object]:
             "revoked_at", "-created_at"
         ),
         "token_form": TokenCreateForm(),
+        "second_factor_allowed": second_factor_allowed(_user(request)),
+        "second_factor_on": confirmed_device(_user(request)) is not None,
     }
 
 

@@ -16,6 +16,8 @@ COVERED_URL_NAMES: set[str] = {
     "accounts:token_create",
     "accounts:token_revoke",
     "accounts:health",
+    "accounts:otp_verify",
+    "accounts:otp_setup",
 }
 
 # Pages every signed-in user has (about themselves); anonymous visitors go to the sign-in page.
@@ -120,3 +122,32 @@ class HealthPermissionTest(KehoachTestCase):
                 assert set(response.json()) == {"ok", "database", "worker_queue", "disk"}
                 assert self.client.post(url).status_code == 405
                 assert tokens_snapshot() == before
+
+
+class SecondFactorPermissionTest(KehoachTestCase):
+    def test_only_administrators_and_plan_managers_set_up_a_second_factor(self):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        setup = reverse("accounts:otp_setup")
+        verify = reverse("accounts:otp_verify")
+        login = reverse("accounts:login")
+        response = self.client.get(setup)
+        assert response.status_code == 302 and response["Location"].startswith(login)
+        # The code step without a password first sends everybody to sign in.
+        assert self.client.get(verify)["Location"] == login
+        assert self.client.post(verify, {"token": "123456"})["Location"] == login
+        for user, status in [
+            (self.admin, 200),
+            (self.manager, 200),
+            (self.office_staff, 403),
+            (self.commune_a_staff, 403),
+            (self.commune_b_staff, 403),
+            (self.outsider, 403),
+        ]:
+            with self.subTest(user=user.username):
+                self.login(user)
+                assert self.client.get(setup).status_code == status
+                assert self.client.get(verify)["Location"] == login
+                if status == 403:
+                    assert self.client.post(setup, {"token": "1"}).status_code == 403
+                    assert not TOTPDevice.objects.filter(user=user).exists()
