@@ -20,7 +20,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, connections
 from django.test import TransactionTestCase, override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 import kehoach
 from kehoach.activities.models import Record
@@ -56,6 +56,7 @@ class BackupTestCase(TransactionTestCase):
         self.media = Path(self.enterContext(tempfile.TemporaryDirectory(prefix="kehoach-media-")))
         self.output = Path(self.enterContext(tempfile.TemporaryDirectory(prefix="kehoach-bak-")))
         self.enterContext(override_settings(MEDIA_ROOT=self.media))
+        self.enterContext(translation.override("en"))  # the messages asserted are the msgids
 
     def backup(self) -> Path:
         call_command("backup", "--output", str(self.output), stdout=io.StringIO())
