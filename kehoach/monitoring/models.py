@@ -198,6 +198,8 @@ class RawPage(models.Model):
     class Meta:
         verbose_name = _("raw page")
         verbose_name_plural = _("raw pages")
+        # The daily purge of old pages (services.raw_pages_purge) reads this index, not the pages.
+        indexes = [models.Index(fields=["fetched_at"])]
 
     def __str__(self) -> str:
         return self.final_url

@@ -1,12 +1,15 @@
 """Writes of monitoring."""
 
+import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from kehoach.plans.models import Plan
 
-from .models import Decision, Review, ThemeDefinition
+from .models import Decision, RawPage, Review, ThemeDefinition
 
 # --- Themes and analysis ----------------------------------------------------------------------
 # Exclusions of every active theme mask their spans for all themes ("quyền sử dụng đất" is no
@@ -98,3 +101,15 @@ def review_examples() -> list[tuple[str, bool, list[str]]]:
 
 
 # --- end of themes and analysis ---------------------------------------------------------------
+
+
+# --- Retention ---------------------------------------------------------------------------------
+
+
+def raw_pages_purge(*, now: dt.datetime | None = None, days: int | None = None) -> int:
+    """Delete the raw pages fetched more than `days` (KEHOACH_RAW_PAGE_RETENTION_DAYS) ago; the
+    articles keep their extracted text, analysis and reviews. Returns how many were deleted."""
+    keep = days if days is not None else settings.KEHOACH_RAW_PAGE_RETENTION_DAYS
+    cutoff = (now or timezone.now()) - dt.timedelta(days=keep)
+    deleted, _by_model = RawPage.objects.filter(fetched_at__lt=cutoff).delete()
+    return deleted

@@ -15,6 +15,7 @@ from kehoach.monitoring.review import alerts_refresh
 
 from .ingest import source_fetch
 from .models import FetchRun, Source
+from .services import raw_pages_purge
 
 # How often due sources are looked for.
 SCAN_INTERVAL = dt.timedelta(minutes=5)
@@ -64,6 +65,8 @@ def fetch_due_sources_task(reschedule: bool = True) -> int:
     claimed = due_sources_claim(now=timezone.now())
     for pk in claimed:
         source_fetch_task.enqueue(pk)
-    # Each scan also marks the stories whose coverage rose sharply since the last one.
+    # Each scan also marks the stories whose coverage rose sharply since the last one, and drops
+    # the raw pages past their retention period (one indexed DELETE).
     alerts_refresh()
+    raw_pages_purge()
     return len(claimed)

@@ -4,6 +4,7 @@ classify --input IN.jsonl --output OUT.jsonl [--plan ID]   batch analysis, line 
 seed-themes --plan ID [--replace]                           theme definitions T0–T5 from the seed
 evaluate ...                                                kehoach.monitoring.evaluate.main(argv)
 fetch [--source ID] [--schedule]                            kehoach.monitoring.fetch_cli.main(argv)
+purge-raw [--days N]                                        delete raw pages past their retention
 """
 
 import argparse
@@ -27,7 +28,9 @@ class Command(BaseCommand):
     help = "Monitoring of public news: classify a JSONL file of articles, evaluate, ..."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("subcommand", help="classify, seed-themes, " + ", ".join(DISPATCH))
+        parser.add_argument(
+            "subcommand", help="classify, seed-themes, purge-raw, " + ", ".join(DISPATCH)
+        )
         parser.add_argument("argv", nargs=argparse.REMAINDER)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -38,6 +41,9 @@ class Command(BaseCommand):
             return
         if name == "seed-themes":
             self.seed_themes(argv)
+            return
+        if name == "purge-raw":
+            self.purge_raw(argv)
             return
         if name not in DISPATCH:
             raise CommandError(_("Unknown subcommand: %(name)s.") % {"name": name})
@@ -50,6 +56,25 @@ class Command(BaseCommand):
         status = module.main(argv)
         if status:
             raise CommandError(_("%(name)s failed.") % {"name": name}, returncode=int(status))
+
+    def purge_raw(self, argv: list[str]) -> None:
+        from django.conf import settings
+
+        from kehoach.monitoring.services import raw_pages_purge
+
+        parser = argparse.ArgumentParser(
+            prog="kehoach monitor purge-raw",
+            description=_("Delete the raw pages of articles fetched before the retention period."),
+        )
+        parser.add_argument("--days", type=int, default=settings.KEHOACH_RAW_PAGE_RETENTION_DAYS)
+        options = parser.parse_args(argv)
+        if options.days < 0:
+            raise CommandError(_("The number of days cannot be negative."))
+        count = raw_pages_purge(days=options.days)
+        self.stdout.write(
+            _("%(count)d raw pages older than %(days)d days deleted.")
+            % {"count": count, "days": options.days}
+        )
 
     def seed_themes(self, argv: list[str]) -> None:
         from kehoach.monitoring.services import theme_definitions_seed
