@@ -69,7 +69,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .anchors import anchors_of
-from .text import Text, _has_vi_tone
+from .text import Text, written_in_vietnamese
 
 NUM_PERM = 64
 # The index keeps the newest MAX_ARTICLES articles (about 22 KB each with its three LSH indexes,
@@ -98,8 +98,6 @@ MIN_ANCHORS = 5
 # article cost hundreds of comparisons.
 MAX_VERIFIED = 50
 IDF_REFRESH = 500
-# Share of letters only Vietnamese writes (ă, ơ, ạ, ...) above which a lead counts as Vietnamese.
-VI_SHARE = 0.05
 _FIGURE = re.compile(r"(?<![^\W\d_]-)(?<!\w)\d+(?:[.,]\d+)*")
 
 
@@ -160,13 +158,6 @@ class Signature:
 _NO_TERMS: Counter[str] = Counter()
 
 
-def _is_vietnamese(text: Text) -> bool:
-    lead = text.text[:1000]
-    letters = [c for c in lead if c.isalpha()]
-    vi = sum(1 for c in letters if c in "ăâđêôơưĂÂĐÊÔƠƯ" or _has_vi_tone(c))
-    return bool(letters) and vi / len(letters) >= VI_SHARE
-
-
 def headline_figures(text: Text) -> frozenset[str]:
     """Figures of the first line (the headline), separators dropped; a figure glued to a word by
     a hyphen ("Covid-19") is part of a name, not a figure."""
@@ -184,7 +175,7 @@ def signature_of(text: Text) -> Signature:
         terms=terms,
         anchors=anchors,
         anchors_hash=_minhash([a.encode() for a in anchors]) if anchors else None,
-        vietnamese=_is_vietnamese(text),
+        vietnamese=written_in_vietnamese(text.text[:1000]),
         figures=headline_figures(text),
     )
 
@@ -242,10 +233,6 @@ def other_edition(
     if a_span is None or b_span is None or a_span[0] != a_span[1] or b_span[0] != b_span[1]:
         return False
     return a_span[0] != b_span[0] and bool(a.figures) and bool(b.figures) and a.figures != b.figures
-
-
-def _dot(a: dict[str, float], b: dict[str, float]) -> float:
-    return sum(a[w] * b[w] for w in a.keys() & b.keys())
 
 
 # What the index keeps of an article's lead vector: its words (interned, shared with the
@@ -324,10 +311,6 @@ class StoryIndex:
         weighted = {w: n * self._idf(w) for w, n in terms.items()}
         norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
         return {w: v / norm for w, v in weighted.items()}
-
-    def _cosine(self, a: Counter[str], b: Counter[str]) -> float:
-        """Cosine of the TF-IDF vectors of two leads."""
-        return _dot(self._vector(a), self._vector(b))
 
     def _anchors_cosine(self, a: frozenset[str], b: frozenset[str]) -> float:
         """Cosine of the IDF-weighted anchor sets (a common anchor such as "vietnam" weighs

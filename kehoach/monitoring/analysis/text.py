@@ -183,16 +183,26 @@ def _lingua() -> Any:
 def language(text: str) -> str:
     """ "vi", "en" or "other". Vietnamese-only letters decide at once; lingua decides the rest."""
     sample = nfc(text or "")[:2000]
-    letters = [c for c in sample if c.isalpha()]
-    if not letters:
+    if not any(c.isalpha() for c in sample):
         return "other"
-    if sum(1 for c in letters if c in _VI_LETTERS or _has_vi_tone(c)) / len(letters) >= 0.05:
+    if written_in_vietnamese(sample):
         return "vi"
     found = _lingua().detect_language_of(sample)
     if found is None:
         return "other"
     name = str(found.name)
     return {"VIETNAMESE": "vi", "ENGLISH": "en"}.get(name, "other")
+
+
+# Share of letters only Vietnamese writes (ă, ơ, ạ, ...) from which a text counts as Vietnamese.
+VI_SHARE = 0.05
+
+
+def written_in_vietnamese(text: str) -> bool:
+    """Whether enough of the letters of `text` (NFC) are ones only Vietnamese writes."""
+    letters = [c for c in text if c.isalpha()]
+    vietnamese = sum(1 for c in letters if c in _VI_LETTERS or _has_vi_tone(c))
+    return bool(letters) and vietnamese / len(letters) >= VI_SHARE
 
 
 def _has_vi_tone(char: str) -> bool:
