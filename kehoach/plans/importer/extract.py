@@ -16,6 +16,7 @@ import os
 import re
 import threading
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO
 
@@ -261,7 +262,8 @@ def _check_docx_package(data: bytes) -> None:
                             "writes, so it was not opened."
                         )
                     )
-    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as error:
+    # zlib.error: a damaged deflate stream, which zipfile does not wrap in BadZipFile.
+    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, zlib.error) as error:
         raise _corrupt_docx() from error
 
 
