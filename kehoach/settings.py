@@ -20,9 +20,12 @@ Variables (all optional in development, see README "Configuration"):
   KEHOACH_SESSION_HOURS      a sign-in lasts this many hours (default 8)
   KEHOACH_LOCKOUT_FAILURES   failed sign-ins (one username, one address) before a lockout (5)
   KEHOACH_CSP                enforce (default), report-only or off: the Content-Security-Policy
+  KEHOACH_TRUSTED_PROXIES    comma-separated addresses/networks of our reverse proxies: only then is
+                             X-Forwarded-For read for the client's address (default: none)
   KEHOACH_LOCKOUT_MINUTES    how long a lockout lasts (default 15); KEHOACH_LOCKOUT=0 turns it off
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -75,6 +78,7 @@ INSTALLED_APPS = [
     "django_otp",  # optional second factor for administrators and plan managers
     "django_otp.plugins.otp_totp",  # (kehoach.accounts.otp): codes from an authenticator app
     "ninja",  # only for its bundled Swagger UI files: /api/docs works offline
+    "auditlog",  # the audit trail's signal receivers (kehoach.audit keeps the entries)
     "kehoach.units",
     "kehoach.people",
     "kehoach.accounts",
@@ -83,6 +87,7 @@ INSTALLED_APPS = [
     "kehoach.reports",
     "kehoach.monitoring",
     "kehoach.publishing",
+    "kehoach.audit",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kehoach.audit.middleware.AuditMiddleware",  # who and from where, for every change recorded
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kehoach.accounts.security.SecurityHeadersMiddleware",
@@ -154,6 +160,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("KEHOACH_LOCKOUT_MINU
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "kehoach.accounts.security.lockout_response"
+# The address counted is the client's, read behind our own proxies only (accounts.security).
+AXES_CLIENT_IP_CALLABLE = "kehoach.accounts.security.client_ip"
 AXES_DISABLE_ACCESS_SUCCESS_LOG = True  # no log of every sign-in (personal data, grows forever)
 AXES_VERBOSE = False
 AUTH_PASSWORD_VALIDATORS = [
@@ -201,6 +209,18 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Reverse proxies in front of kehoach (addresses or networks, e.g. 127.0.0.1,10.0.0.0/8): only a
+# request arriving from one of them has its X-Forwarded-For read for the client's address
+# (lockout, audit trail). Empty: the header is ignored, since any client can write it.
+KEHOACH_TRUSTED_PROXIES = _env_list("KEHOACH_TRUSTED_PROXIES", "")
+for _proxy in KEHOACH_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"KEHOACH_TRUSTED_PROXIES: {_proxy!r} is not an address or a network "
+            "(write e.g. 127.0.0.1,10.0.0.0/8)."
+        ) from None
 # Sent by kehoach.accounts.security.SecurityHeadersMiddleware: no page needs these features.
 KEHOACH_PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
@@ -242,6 +262,12 @@ if _HTTPS:
     if not SECURE_HSTS_PRELOAD:
         # Submitting the domain to the browsers' preload list is the operator's decision.
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Audit trail (kehoach.audit): django-auditlog writes into our AuditEntry, with typed JSON values;
+# loading fixtures and restores (raw saves) are not changes.
+AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
 
 # Pagination size for lists in the web app and the API.
 KEHOACH_PAGE_SIZE = int(os.environ.get("KEHOACH_PAGE_SIZE", "25"))
