@@ -2,7 +2,8 @@
 
 kehoach demo                  migrate, load the demo, print logins, serve on 127.0.0.1:8000
 kehoach serve [ADDR:PORT]     serve the web app
-kehoach worker                run background tasks (django-tasks database backend)
+kehoach worker                run background tasks (django-tasks database backend; requeues
+                              the tasks of workers that died)
 kehoach export-plan ID --format json
 kehoach import-plan FILE [--json] [--commit]
 kehoach eval-import DOCS_DIR LABELS_DIR   score the plan importer against labels
@@ -20,7 +21,6 @@ import sys
 from pathlib import Path
 
 ALIASES = {
-    "worker": "db_worker",
     "export-plan": "export_plan",
     "eval-import": "eval_import",
     "import-plan": "import_plan",
