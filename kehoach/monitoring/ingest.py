@@ -93,8 +93,11 @@ def source_fetch(source: Source, *, policy: FetchPolicy | None = None) -> FetchR
         run.outcome = FetchOutcome.ERROR
         run.error = _("Unexpected error: %(error)s") % {"error": repr(exc)[:500]}
     run.finished_at = timezone.now()
-    _source_after_run(source, run)
-    run.save()
+    # Together or not at all: a worker killed here leaves the source claimed, and the fetch
+    # runs again (kehoach.units.worker), instead of a source whose FetchRun is missing.
+    with transaction.atomic():
+        _source_after_run(source, run)
+        run.save()
     return run
 
 
@@ -183,6 +186,8 @@ def article_ingest(source: Source, item: Item, *, policy: FetchPolicy) -> Articl
     now = timezone.now()
     title = extracted.title or item.title or extracted.canonical_url
     try:
+        # The article, its raw page and its analysis (story, claim matches) are kept together:
+        # a worker killed in between leaves no article that the next fetch would skip unanalysed.
         with transaction.atomic():
             article = Article.objects.create(
                 source=source,
@@ -206,9 +211,9 @@ def article_ingest(source: Source, item: Item, *, policy: FetchPolicy) -> Articl
                 body_gzip=gzip.compress(response.body),
                 fetched_at=now,
             )
+            _analyse(article)
     except IntegrityError:
         return None  # another worker kept it first
-    _analyse(article)
     return article
 
 
@@ -249,7 +254,9 @@ def _analyse(article: Article) -> None:
     if analyse is None:
         return
     try:
-        analyse(article)
+        # Its own savepoint: a database error of the analysis undoes only the analysis.
+        with transaction.atomic():
+            analyse(article)
     except Exception:
         # The article is kept; analysis can be run again on it later.
         logger.exception("Analysis of article %s failed", article.pk)
