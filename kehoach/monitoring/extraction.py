@@ -94,7 +94,8 @@ def extract(html: str, *, url: str) -> Extracted:
         date = data.get("date") or ""
         page_url = data.get("url") or ""
     canonical = canonical_url(url)
-    if page_url and page_url != url and same_site(page_url, url):
+    # The page's own address is whatever its markup says: a broken one is ignored, not fatal.
+    if page_url and page_url != url and _parses(page_url) and same_site(page_url, url):
         canonical = canonical_url(page_url)
     return Extracted(
         text=text.strip(),
@@ -102,6 +103,14 @@ def extract(html: str, *, url: str) -> Extracted:
         published=_date(date),
         canonical_url=canonical,
     )
+
+
+def _parses(url: str) -> bool:
+    try:
+        urlsplit(url.strip()).port  # noqa: B018 -- ValueError for "http://[::1" or port 99999
+    except ValueError:
+        return False
+    return True
 
 
 def _date(value: str) -> dt.datetime | None:

@@ -42,8 +42,8 @@ def feed_items(body: bytes, *, base_url: str, limit: int) -> list[Item]:
         link = entry.get("link") or ""
         if not link:
             continue
-        url = urljoin(base_url, link)
-        if urlsplit(url).scheme not in ("http", "https"):
+        url = web_address(base_url, link)
+        if url is None:
             continue
         items.append(
             Item(url=url, title=(entry.get("title") or "").strip(), published=_entry_date(entry))
@@ -51,6 +51,19 @@ def feed_items(body: bytes, *, base_url: str, limit: int) -> list[Item]:
         if len(items) >= limit:
             break
     return items
+
+
+def web_address(base_url: str, link: str) -> str | None:
+    """`link` made absolute against `base_url` when it is an http(s) address that parses; None
+    for any other scheme and for a broken one ("http://[::1", a port out of range), which
+    urllib refuses with ValueError and which must not stop the reading of the other items."""
+    try:
+        url = urljoin(base_url, link)
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises ValueError for a port out of range
+    except ValueError:
+        return None
+    return url if parts.scheme in ("http", "https") else None
 
 
 def _entry_date(entry: dict[str, object]) -> dt.datetime | None:
@@ -115,8 +128,9 @@ def sitemap_items(
                 lastmod = lastmod or (child.text or "").strip()
             elif name == "title":
                 title = " ".join((child.text or "").split())
-        if loc and urlsplit(urljoin(base_url, loc)).scheme in ("http", "https"):
-            entries.append((urljoin(base_url, loc), _parse_date(lastmod), title))
+        url = web_address(base_url, loc) if loc else None
+        if url is not None:
+            entries.append((url, _parse_date(lastmod), title))
     oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
     entries.sort(key=lambda e: e[1] or oldest, reverse=True)
     if _local(root.tag) != "sitemapindex":
@@ -165,9 +179,12 @@ def listing_items(body: bytes, *, base_url: str, content_type: str, limit: int) 
     seen: set[str] = set()
     items: list[Item] = []
     for link in document.iterfind(".//a[@href]"):
-        url = urljoin(base_url, link.get("href", "").strip()).split("#", 1)[0]
+        url = web_address(base_url, link.get("href", "").strip())
+        if url is None:
+            continue
+        url = url.split("#", 1)[0]
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or (parts.hostname or "").lower() != host:
+        if (parts.hostname or "").lower() != host:
             continue
         path = parts.path.rstrip("/")
         if not path or path == base_path:
