@@ -122,4 +122,8 @@ def _date(value: str) -> dt.datetime | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
+    try:
+        parsed.astimezone(dt.UTC)  # stored as UTC: a date at the edge of year 1 or 9999 has none
+    except OverflowError:
+        return None
     return parsed

@@ -161,7 +161,17 @@ def _parse_date(value: str) -> dt.datetime | None:
         return None
     if parsed is not None and parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed
+    return parsed if parsed is None or _in_range(parsed) else None
+
+
+def _in_range(value: dt.datetime) -> bool:
+    """Whether an aware datetime has a UTC time ("9999-12-31T23:59-23:59" has none): the
+    database stores UTC, and sorting compares in UTC, both with OverflowError otherwise."""
+    try:
+        value.astimezone(dt.UTC)
+    except OverflowError:
+        return False
+    return True
 
 
 def listing_items(body: bytes, *, base_url: str, content_type: str, limit: int) -> list[Item]:
