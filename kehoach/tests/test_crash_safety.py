@@ -1,0 +1,258 @@
+"""Crash safety (issue 8): a process killed with SIGKILL in the middle of a job leaves no
+half-written state, and the job run again gives what one clean run gives.
+
+The processes are real: `kehoach worker` and `kehoach import-plan` run as subprocesses on the test
+database (a file for SQLite). Each is stopped at a known point by a test-only driver (DRIVER
+below, never part of the app): a post_save receiver that, on the Nth new row of a model, writes
+a marker file and sleeps, so the kill lands inside the job's open transaction."""
+
+import gzip
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
+from django_tasks_db.models import DBTaskResult
+
+from kehoach.monitoring.analysis.pipeline import reset_caches
+from kehoach.monitoring.models import (
+    Article,
+    FetchOutcome,
+    FetchRun,
+    RawPage,
+    Source,
+    SourceKind,
+    Story,
+)
+from kehoach.monitoring.services import theme_definitions_seed
+from kehoach.monitoring.tasks import source_fetch_task
+from kehoach.monitoring.tests.newssite import FAST_FETCHING, NewsSiteMixin
+from kehoach.plans.models import Plan, Target, Task
+from kehoach.plans.selectors import plan_export
+from kehoach.testing import KehoachTransactionTestCase
+
+pytestmark = pytest.mark.slow
+
+PLAN_DOCUMENT = Path(__file__).parents[1] / "plans" / "data" / "plan-2024-nui-thanh.md"
+
+# Test-only: the production settings made fast for the local news site, and, when
+# KEHOACH_CRASH_TEST_PAUSE is "app_label.Model:N:marker", a stop at the Nth new row of Model.
+DRIVER = """
+import os, sys, time
+import kehoach.settings as s
+for name, value in {fast!r}.items():
+    setattr(s, name, value)
+pause = os.environ.get("KEHOACH_CRASH_TEST_PAUSE")
+if pause:
+    from django.db.models.signals import post_save
+    label, count, marker = pause.split(":", 2)
+    seen = []
+    def stop_here(sender, created, **kwargs):
+        if created and sender._meta.label == label:
+            seen.append(1)
+            if len(seen) == int(count):
+                with open(marker, "w") as f:
+                    f.write(str(os.getpid()))
+                time.sleep(600)
+    post_save.connect(stop_here, weak=False)
+from kehoach.cli import main
+main()
+"""
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    user = db["USER"] or "postgres"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    host = db["HOST"] or "127.0.0.1"
+    return f"postgres://{user}{password}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class CrashTestCase(KehoachTransactionTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.tmp = Path(tempfile.mkdtemp(prefix="kehoach-crash-"))
+
+    def kehoach(self, *args: str, pause: str = "") -> "subprocess.Popen[bytes]":
+        """`kehoach ARGS` in its own process on the test database."""
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url(),
+            "DJANGO_SETTINGS_MODULE": "kehoach.settings",
+            "KEHOACH_CRASH_TEST_PAUSE": pause,
+        }
+        return subprocess.Popen(
+            [sys.executable, "-c", DRIVER.format(fast=FAST_FETCHING), *args],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+
+    def kehoach_run(self, *args: str) -> str:
+        process = self.kehoach(*args)
+        out, _err = process.communicate(timeout=300)
+        assert process.returncode == 0, out.decode()
+        return out.decode()
+
+    def kill_at(self, process: "subprocess.Popen[bytes]", marker: Path) -> None:
+        """Wait until the process stops at its marker, then SIGKILL it (and reap it)."""
+        deadline = time.monotonic() + 240
+        while not marker.exists():
+            if process.poll() is not None:
+                out = process.stdout.read().decode() if process.stdout else ""
+                raise AssertionError(f"ended before its stop ({process.returncode}): {out}")
+            if time.monotonic() > deadline:
+                process.kill()
+                raise AssertionError("never reached its stop")
+            time.sleep(0.05)
+        assert marker.read_text() == str(process.pid)
+        os.kill(process.pid, signal.SIGKILL)
+        assert process.wait(timeout=30) == -signal.SIGKILL
+
+
+def fetched() -> dict[str, Any]:
+    """Everything a fetch of the source leaves, without ids and times."""
+    articles = []
+    for article in Article.objects.select_related("story", "raw").order_by("canonical_url"):
+        articles.append(
+            {
+                "url": article.canonical_url,
+                "title": article.title,
+                "text": article.text,
+                "lang": article.lang,
+                "relevant": article.relevant,
+                "relevance": round(article.relevance, 6),
+                "themes": article.themes,
+                "conventions": article.conventions,
+                "places": article.places,
+                "analysed": article.analysed_at is not None,
+                "story": (article.story.title, article.story.article_count, article.story.themes)
+                if article.story
+                else None,
+                "page": gzip.decompress(article.raw.body_gzip),
+            }
+        )
+    source = Source.objects.get()
+    return {
+        "articles": articles,
+        "stories": Story.objects.count(),
+        "runs": list(FetchRun.objects.values_list("outcome", flat=True)),
+        "source": (source.etag, source.consecutive_failures, source.last_error),
+    }
+
+
+@override_settings(**FAST_FETCHING)
+class FetchKilledTest(NewsSiteMixin, CrashTestCase):
+    def fetch_by_worker(self) -> None:
+        source_fetch_task.enqueue(Source.objects.get().pk)
+        self.kehoach_run("worker", "--batch", "--no-startup-delay", "--no-reload")
+
+    def test_a_worker_killed_mid_fetch_leaves_no_partial_article_and_the_fetch_runs_again(self):
+        theme_definitions_seed(plan=self.district_plan)
+        Source.objects.create(
+            unit=self.office,
+            name="Báo Quảng Nam Thử",
+            kind=SourceKind.FEED,
+            url=self.site.url("/rss/thoi-su.xml"),
+        )
+        # One clean run, as the reference; then the same source from scratch.
+        self.fetch_by_worker()
+        clean = fetched()
+        assert len(clean["articles"]) == 3
+        assert clean["runs"] == [FetchOutcome.OK]
+        assert clean["stories"] == 3  # one per article: the third story comes with the third
+        Article.objects.all().delete()
+        Story.objects.all().delete()
+        FetchRun.objects.all().delete()
+        DBTaskResult.objects.all().delete()
+        Source.objects.update(etag="", last_modified="", next_fetch_at=None)
+        reset_caches()
+
+        # The worker stops while the third article is analysed (its story is being written):
+        # the article and its raw page are written, its analysis is not finished.
+        task = source_fetch_task.enqueue(Source.objects.get().pk)
+        marker = self.tmp / "stopped"
+        worker = self.kehoach(
+            "worker",
+            "--no-startup-delay",
+            "--no-reload",
+            "--interval=0.1",
+            pause=f"monitoring.Story:3:{marker}",
+        )
+        self.kill_at(worker, marker)
+
+        # Two whole articles, none half-written; no FetchRun, as if the fetch were still going.
+        assert Article.objects.count() == 2
+        assert RawPage.objects.count() == 2
+        assert not Article.objects.filter(analysed_at__isnull=True).exists()
+        assert not Article.objects.filter(story__isnull=True).exists()
+        assert FetchRun.objects.count() == 0
+        assert DBTaskResult.objects.get(pk=task.id).status == "RUNNING"
+
+        # A new worker sees that the task's worker is gone, runs the task again and finishes it.
+        out = self.kehoach_run("worker", "--batch", "--no-startup-delay", "--no-reload")
+        assert "1 queued again" in out
+        row = DBTaskResult.objects.get(pk=task.id)
+        assert row.status == "SUCCESSFUL"
+        assert len(row.worker_ids) == 2
+
+        after = fetched()
+        assert FetchRun.objects.get().articles_new == 1  # the two kept were not fetched twice
+        assert after == clean
+
+
+class PlanImportKilledTest(CrashTestCase):
+    def counts(self) -> dict[str, int]:
+        return {
+            "plans": Plan.objects.count(),
+            "tasks": Task.objects.count(),
+            "targets": Target.objects.count(),
+        }
+
+    def test_an_import_killed_in_the_middle_writes_nothing_and_the_import_runs_again(self):
+        before = self.counts()
+        cast_plans = set(Plan.objects.values_list("pk", flat=True))
+        args = ["import-plan", str(PLAN_DOCUMENT), "--commit", f"--issuer={self.district.pk}"]
+
+        # Stopped after the plan, its targets and five of its tasks were written.
+        marker = self.tmp / "stopped"
+        process = self.kehoach(*args, pause=f"plans.Task:5:{marker}")
+        self.kill_at(process, marker)
+
+        assert self.counts() == before
+
+        # Run again, it imports the plan, once and whole.
+        self.kehoach_run(*args)
+        imported = Plan.objects.exclude(pk__in=cast_plans).get()
+        assert imported.tasks.count() == 8
+
+        # The same as a clean import of the same document (in this process).
+        call_command("import_plan", *args[1:], stdout=StringIO())
+        clean = Plan.objects.exclude(pk__in=[*cast_plans, imported.pk]).get()
+        assert without_ids(plan_export(plan=imported)) == without_ids(plan_export(plan=clean))
+
+
+def without_ids(data: Any) -> Any:
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
+    value = json.loads(text)
+
+    def strip(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: strip(v) for k, v in node.items() if k not in {"id", "pk"}}
+        if isinstance(node, list):
+            return [strip(v) for v in node]
+        return node
+
+    return strip(value)
