@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django_otp",  # optional second factor for administrators and plan managers
     "django_otp.plugins.otp_totp",  # (kehoach.accounts.otp): codes from an authenticator app
     "ninja",  # only for its bundled Swagger UI files: /api/docs works offline
+    "auditlog",  # the audit trail's signal receivers (kehoach.audit keeps the entries)
     "kehoach.units",
     "kehoach.people",
     "kehoach.accounts",
@@ -86,6 +87,7 @@ INSTALLED_APPS = [
     "kehoach.reports",
     "kehoach.monitoring",
     "kehoach.publishing",
+    "kehoach.audit",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kehoach.audit.middleware.AuditMiddleware",  # who and from where, for every change recorded
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kehoach.accounts.security.SecurityHeadersMiddleware",
@@ -259,6 +262,12 @@ if _HTTPS:
     if not SECURE_HSTS_PRELOAD:
         # Submitting the domain to the browsers' preload list is the operator's decision.
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Audit trail (kehoach.audit): django-auditlog writes into our AuditEntry, with typed JSON values;
+# loading fixtures and restores (raw saves) are not changes.
+AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
 
 # Pagination size for lists in the web app and the API.
 KEHOACH_PAGE_SIZE = int(os.environ.get("KEHOACH_PAGE_SIZE", "25"))

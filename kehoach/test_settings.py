@@ -19,6 +19,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
         "NAME": str(VAR_DIR / f"test-kehoach-{os.getpid()}.sqlite3")  # noqa: F405
     }
 
+# Tests flush tables between TransactionTestCase tests; these backends let the flush through the
+# audit trail's triggers (kehoach/audit/flushable), and differ in nothing else.
+DATABASES["default"]["ENGINE"] = {  # noqa: F405
+    "django.db.backends.sqlite3": "kehoach.audit.flushable.sqlite3",
+    "django.db.backends.postgresql": "kehoach.audit.flushable.postgresql",
+}[DATABASES["default"]["ENGINE"]]  # noqa: F405
+
 # Uploads of a test run go to a throwaway folder, not into var/media; worker processes started by
 # the tests inherit the variable and so see the same files.
 if "KEHOACH_TEST_MEDIA_ROOT" not in os.environ:

@@ -281,3 +281,17 @@ def publication_approval_q(
     for prefix in scope.manager_paths:
         condition |= Q(**{f"{issuer_field}__path__startswith": prefix})
     return condition
+
+
+def audit_visibility_q(user: AbstractBaseUser | AnonymousUser, *, unit_field: str) -> Q:
+    """Audit entries a user reads: those of objects in their subtrees (administrators: all,
+    including entries of no unit — accounts, conventions, fact-checks)."""
+    scope = scope_for(user)
+    if scope.is_admin:
+        return Q()
+    return scope.subtree_q(f"{unit_field}__path")
+
+
+def can_read_audit(user: AbstractBaseUser | AnonymousUser) -> bool:
+    scope = scope_for(user)
+    return scope.is_admin or bool(scope.paths)

@@ -19,6 +19,7 @@ from ninja.security.apikey import APIKeyCookie
 from kehoach.accounts import access
 from kehoach.accounts.models import RoleAssignment
 from kehoach.accounts.services import api_token_authenticate
+from kehoach.audit.context import actor_set
 
 
 class CsrfFailed(PermissionDenied):
@@ -64,6 +65,7 @@ class BearerTokenAuth(HttpBearer):
         if user is not None:
             # Selectors and services read request.user, like the web views do.
             request.user = user
+            actor_set(user)  # the audit trail's middleware ran before the token was read
         return user
 
 

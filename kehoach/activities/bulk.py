@@ -31,6 +31,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kehoach.accounts import access
+from kehoach.audit.context import audited_as
+from kehoach.audit.models import Source as AuditSource
 from kehoach.lib.tabular import Sheet, csv_text, xlsx_bytes
 from kehoach.lib.vntext import match_key, search_key
 from kehoach.people.models import Person
@@ -641,6 +643,7 @@ def _header_of(kind: str, key: str) -> str:
     return ""
 
 
+@audited_as(AuditSource.IMPORT)
 def bulk_import(
     *,
     kind: str,

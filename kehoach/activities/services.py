@@ -20,6 +20,7 @@ from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from kehoach.audit.services import created_logged
 from kehoach.lib import uploads
 from kehoach.people.models import Duty, Person
 from kehoach.plans.models import Convention, Plan, Target, Task, Theme
@@ -315,11 +316,12 @@ def _write_training(record: Record, clean: Mapping[str, Any]) -> None:
     present = set(training.attendance.values_list("person_id", flat=True))
     # Duties are copied as held on the day of recording: a later change of post does not
     # rewrite who was trained as what (attendees already recorded keep theirs).
-    Attendance.objects.bulk_create(
+    added = Attendance.objects.bulk_create(
         Attendance(training=training, person=person, duties=",".join(str(d) for d in person.duties))
         for person in attendees
         if person.pk not in present
     )
+    created_logged(added)
 
 
 def _clean_briefing(values: Mapping[str, Any], errors: Errors) -> dict[str, Any]:

@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
+from kehoach.audit.context import audited_as
+from kehoach.audit.models import Source as AuditSource
 from kehoach.lib.vntext import match_key, search_key
 from kehoach.units.models import Unit
 
@@ -97,6 +99,7 @@ def _add_assignments(
         )
 
 
+@audited_as(AuditSource.IMPORT)
 @transaction.atomic
 def plan_import(
     *,
@@ -614,6 +617,7 @@ def _reporting_values(data: Mapping[str, Any], resolve_unit: UnitResolver | None
     }
 
 
+@audited_as(AuditSource.IMPORT)
 @transaction.atomic
 def plan_reimport(
     *,

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from kehoach.accounts.models import RoleAssignment
 from kehoach.activities.models import Notification, NotificationKind
 from kehoach.activities.reminders import notifications_mail
+from kehoach.audit.services import update_logged
 from kehoach.lib.vndates import date_long
 from kehoach.plans.models import Plan, ReportingDuty, UnitScope
 from kehoach.plans.models import ReportPeriod as PeriodKind
@@ -439,6 +440,7 @@ def report_save(*, report: Report, by: User | None, version: int, **texts: str) 
     if unknown:
         raise ValueError(f"not a text of a report: {sorted(unknown)}")
     _editable(report)
+    before = Report.objects.get(pk=report.pk)
     updated = Report.objects.filter(pk=report.pk, version=version).update(
         **texts, version=F("version") + 1, updated_at=timezone.now()
     )
@@ -451,6 +453,7 @@ def report_save(*, report: Report, by: User | None, version: int, **texts: str) 
             code="stale",
         )
     report.refresh_from_db()
+    update_logged(before=before, after=report)  # a conditional UPDATE: auditlog does not see it
     return report
 
 

@@ -17,6 +17,7 @@ APPS_WITH_PAGES = (
     "reports",
     "monitoring",
     "publishing",
+    "audit",
 )
 NOT_OURS = {"admin", "api"}  # Django admin (staff only) and the API (covered separately)
 

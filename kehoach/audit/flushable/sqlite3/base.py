@@ -1,0 +1,14 @@
+from typing import Any
+
+from django.db.backends.sqlite3 import base, operations
+
+from kehoach.audit.flushable import around_flush
+
+
+class DatabaseOperations(operations.DatabaseOperations):
+    def sql_flush(self, style: Any, tables: Any, **kwargs: Any) -> list[str]:
+        return around_flush(super().sql_flush(style, tables, **kwargs), tables, "sqlite")
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
