@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from kehoach.lib.richtext import sanitised_html
 from kehoach.plans.models import Plan, Theme
 from kehoach.units.models import Unit
 
@@ -114,7 +115,7 @@ class ProductsFeed(Feed[FeedItem, FeedScope]):
         return item.publication.title
 
     def item_description(self, item: FeedItem) -> str:
-        return item.publication.summary
+        return sanitised_html(item.publication.summary)  # readers show it as HTML
 
     def item_link(self, item: FeedItem) -> str:
         return item.link

@@ -38,22 +38,29 @@ class PublicationForm(forms.Form):
     """The texts the public sees, in Vietnamese and in English, and the licence."""
 
     title = forms.CharField(
-        label=_("Title"), max_length=500, widget=forms.TextInput(attrs={"style": "width: 100%"})
+        label=_("Title"), max_length=500, widget=forms.TextInput(attrs={"class": "wide"})
     )
     summary = forms.CharField(
         label=_("Summary"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Plain text; leave a blank line between paragraphs."),
+        help_text=_(
+            "Plain text; leave a blank line between paragraphs. Simple formatting is kept: "
+            "<b>bold</b>, <i>italic</i>, lists (<ul><li>…</li></ul>) and links "
+            '(<a href="https://…">…</a>); anything else is removed.'
+        ),
     )
     title_en = forms.CharField(
         label=_("Title in English"),
         max_length=500,
         required=False,
-        widget=forms.TextInput(attrs={"style": "width: 100%"}),
+        widget=forms.TextInput(attrs={"class": "wide"}),
     )
     summary_en = forms.CharField(
-        label=_("Summary in English"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Summary in English"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("The same formatting as the summary."),
     )
     licence = forms.ChoiceField(label=_("Licence"), choices=Licence.choices)
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kehoach.activities.models import Product, Record
 from kehoach.activities.selectors import plan_targets_progress
+from kehoach.lib.richtext import plain_text
 from kehoach.plans.models import Plan, Task
 from kehoach.units.models import Unit
 
@@ -246,7 +247,7 @@ def product_rows(*, plan: Plan | None = None, absolute: Absolute = str) -> list[
                 "date": _iso(record.date),
                 "title": publication.title,
                 "title_en": publication.title_en,
-                "summary": publication.summary,
+                "summary": plain_text(publication.summary),
                 "unit_id": publication.unit_id,
                 "unit": publication.unit.name,
                 "plan_id": publication.plan_id,

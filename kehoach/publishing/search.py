@@ -34,6 +34,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from kehoach.activities.models import Record
 from kehoach.activities.selectors import records_for_user
+from kehoach.lib.richtext import plain_text
 from kehoach.lib.vntext import search_key
 
 from .models import Publication, SearchDocument, SearchKind
@@ -224,7 +225,10 @@ def highlight(text: str, q: str) -> SafeString:
 def publication_search_key(publication: Publication) -> str:
     """The words of a publication that search finds: titles and summaries in both languages."""
     return document_body(
-        publication.title, publication.title_en, publication.summary, publication.summary_en
+        publication.title,
+        publication.title_en,
+        plain_text(publication.summary),
+        plain_text(publication.summary_en),
     )
 
 

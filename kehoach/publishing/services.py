@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehoach.activities.models import Record, RecordKind
+from kehoach.lib.richtext import sanitised_text
 from kehoach.plans.models import Plan
 
 from .models import (
@@ -68,8 +69,9 @@ def _clean_texts(title: str, title_en: str, summary: str, summary_en: str) -> di
     values = {
         "title": " ".join(title.split()),
         "title_en": " ".join(title_en.split()),
-        "summary": summary.strip(),
-        "summary_en": summary_en.strip(),
+        # Simple formatting is kept, anything unsafe removed (shown again through `richtext`).
+        "summary": sanitised_text(summary),
+        "summary_en": sanitised_text(summary_en),
     }
     if not values["title"]:
         errors["title"] = _("Give the title the public will see.")

@@ -6,7 +6,9 @@ import unicodedata
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.safestring import SafeString, mark_safe
 
+from kehoach.lib.richtext import plain_text, sanitised_html
 from kehoach.lib.vndates import date_long
 
 from ..models import Publication
@@ -24,6 +26,18 @@ def pub_title(publication: Publication) -> LocalText:
 @register.filter
 def pub_summary(publication: Publication) -> LocalText:
     return shown_summary(publication)
+
+
+@register.filter
+def richtext(value: str) -> SafeString:
+    """A summary with its simple formatting, made safe again on the way out (old rows too)."""
+    return mark_safe(sanitised_html(str(value or "")))  # safe: nh3 allow-list
+
+
+@register.filter
+def plain(value: str) -> str:
+    """A summary's words without its formatting (excerpts in lists)."""
+    return plain_text(str(value or ""))
 
 
 @register.filter
