@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kehoach.accounts import health, otp, views
+from kehoach.accounts import health, otp, privacy, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -15,4 +15,6 @@ urlpatterns = [
     path("accounts/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     # For operators' probes, without sign-in: database, worker queue, disk (no personal data).
     path("health/", health.health, name="health"),
+    # Public, without sign-in: what personal data kehoach keeps and why (Decree 13/2023).
+    path("du-lieu-ca-nhan/", privacy.privacy, name="privacy"),
 ]

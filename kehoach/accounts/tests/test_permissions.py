@@ -18,6 +18,7 @@ COVERED_URL_NAMES: set[str] = {
     "accounts:health",
     "accounts:otp_verify",
     "accounts:otp_setup",
+    "accounts:privacy",
 }
 
 # Pages every signed-in user has (about themselves); anonymous visitors go to the sign-in page.
@@ -48,6 +49,18 @@ class AnonymousTest(KehoachTestCase):
         assert self.client.get(reverse("accounts:login")).status_code == 200
         response = self.client.post(reverse("set_language"), {"language": "en", "next": "/"})
         assert response.status_code == 302
+
+    def test_the_personal_data_page_is_public_and_changes_nothing(self):
+        url = reverse("accounts:privacy")
+        for user in [None, self.admin, self.manager, self.commune_a_staff, self.outsider]:
+            with self.subTest(user=user and user.username):
+                self.client.logout()
+                if user is not None:
+                    self.login(user)
+                before = tokens_snapshot()
+                assert self.client.get(url).status_code == 200
+                assert self.client.post(url).status_code == 405
+                assert tokens_snapshot() == before
 
     def test_signing_out_without_a_session_just_lands_on_sign_in(self):
         response = self.client.post(reverse("accounts:logout"))
