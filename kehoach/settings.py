@@ -268,6 +268,8 @@ if _HTTPS:
 AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_DISABLE_ON_RAW_SAVE = True
+# The library's own LogEntry table is swapped for ours: its migrations would still create it.
+MIGRATION_MODULES = {"auditlog": None}
 
 # Pagination size for lists in the web app and the API.
 KEHOACH_PAGE_SIZE = int(os.environ.get("KEHOACH_PAGE_SIZE", "25"))

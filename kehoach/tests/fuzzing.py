@@ -6,6 +6,8 @@ Profiles (chosen by KEHOACH_HYPOTHESIS_PROFILE, default "ci"):
          of the suite tries the same inputs and a failure is reproducible from the test alone;
   bench  10,000 examples per property, for `python -m bench.fuzz` (also derandomised);
   dev    1,000 random examples that differ from run to run, to look for new failures.
+The API test (generated requests through the whole app) takes API_REQUESTS instead: 100, 1,500
+and 500.
 
 A failure found once is kept as an `@example(...)` on its test, so it is tried on every run.
 """
@@ -40,7 +42,10 @@ settings.register_profile(
     phases=[Phase.explicit, Phase.generate],
 )
 settings.register_profile("dev", _BASE, max_examples=1_000)
-settings.load_profile(os.environ.get(PROFILE_ENV, "ci"))
+PROFILE = os.environ.get(PROFILE_ENV, "ci")
+settings.load_profile(PROFILE)
+# Generated API requests (each one a request through the whole app) per profile.
+API_REQUESTS = {"ci": 100, "bench": 1_500, "dev": 500}.get(PROFILE, 100)
 
 # Inputs tried, by property and by kind of input ("importer", "importer:docx" ...).
 COUNTS: Counter[str] = Counter()
