@@ -45,7 +45,8 @@ def operations() -> list[Any]:
 
 @cache
 def strategy(index: int, mode: GenerationMode) -> st.SearchStrategy[Any]:
-    return operations()[index].as_strategy(generation_mode=mode)
+    found: st.SearchStrategy[Any] = operations()[index].as_strategy(generation_mode=mode)
+    return found
 
 
 @st.composite
