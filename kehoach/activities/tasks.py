@@ -6,6 +6,8 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import TaskResult
 
+from kehoach.units.worker import enqueue_once
+
 from .reminders import daily_reminders_send
 
 # When the daily run happens, in the site's time zone: before office hours.
@@ -22,7 +24,8 @@ def next_run(*, now: dt.datetime) -> dt.datetime:
 def reminders_schedule(*, now: dt.datetime | None = None) -> TaskResult[int]:
     """Queue the next daily run of the reminders (tomorrow morning)."""
     run_after = next_run(now=now or timezone.now())
-    return reminders_task.using(run_after=run_after).enqueue(reschedule=True)
+    # Once: a run killed after this line and run again must not fork the chain.
+    return enqueue_once(reminders_task.using(run_after=run_after), reschedule=True)
 
 
 @task()

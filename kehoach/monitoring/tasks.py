@@ -12,6 +12,7 @@ from django_tasks import task
 from django_tasks.base import TaskResult
 
 from kehoach.monitoring.review import alerts_refresh
+from kehoach.units.worker import enqueue_once
 
 from .ingest import source_fetch
 from .models import FetchRun, Source
@@ -53,7 +54,8 @@ def source_fetch_task(source_id: int) -> str:
 def fetch_due_schedule(*, now: dt.datetime | None = None) -> TaskResult[int]:
     """Queue the next scan for due sources."""
     run_after = (now or timezone.now()) + SCAN_INTERVAL
-    return fetch_due_sources_task.using(run_after=run_after).enqueue(reschedule=True)
+    # Once: a run killed after this line and run again must not fork the chain.
+    return enqueue_once(fetch_due_sources_task.using(run_after=run_after), reschedule=True)
 
 
 @task()

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import TaskResult
 
+from kehoach.units.worker import enqueue_once
+
 from .services import publications_publish_due
 
 SCAN_INTERVAL = dt.timedelta(minutes=5)
@@ -19,7 +21,8 @@ SCAN_INTERVAL = dt.timedelta(minutes=5)
 def publish_due_schedule(*, now: dt.datetime | None = None) -> TaskResult[int]:
     """Queue the next run."""
     run_after = (now or timezone.now()) + SCAN_INTERVAL
-    return publish_due_task.using(run_after=run_after).enqueue(reschedule=True)
+    # Once: a run killed after this line and run again must not fork the chain.
+    return enqueue_once(publish_due_task.using(run_after=run_after), reschedule=True)
 
 
 @task()

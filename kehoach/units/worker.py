@@ -31,12 +31,14 @@ import os
 import socket
 import threading
 from pathlib import Path
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from django.utils.crypto import get_random_string
-from django_tasks.base import TaskResultStatus
+from django_tasks.base import Task, TaskResult, TaskResultStatus
+from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger(__name__)
@@ -45,6 +47,9 @@ DEFAULT_LEASE_SECONDS = 3600
 DEFAULT_MAX_ATTEMPTS = 3
 # How often a running worker looks for tasks of dead workers (and at start).
 RECOVER_EVERY_SECONDS = 60.0
+
+
+T = TypeVar("T")
 
 
 class WorkerLost(Exception):
@@ -150,6 +155,20 @@ def tasks_recover(*, now: dt.datetime | None = None, own_worker_id: str = "") ->
                     "is gone" if not expired else "held it past the lease",
                 )
     return done
+
+
+def enqueue_once(task: Task[..., T], **kwargs: Any) -> TaskResult[T]:
+    """Queue the next run of a task that queues itself again (reminders, scans), unless a run with
+    the same arguments is already waiting: a run that died after queueing its successor and is
+    run again (tasks_recover) must not start a second chain beside the first."""
+    if isinstance(task.get_backend(), DatabaseBackend):
+        waiting = DBTaskResult.objects.filter(
+            status=TaskResultStatus.READY, task_path=task.module_path
+        )
+        for row in waiting:
+            if row.args_kwargs == {"args": [], "kwargs": kwargs}:
+                return row.task_result
+    return task.enqueue(**kwargs)
 
 
 class Recoverer:

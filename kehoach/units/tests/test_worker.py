@@ -12,10 +12,17 @@ from django.test import TestCase, TransactionTestCase, override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from kehoach.publishing.tasks import publish_due_task
 from kehoach.units.models import Unit, UnitKind
 from kehoach.units.services import unit_create
 from kehoach.units.tasks import unit_keys_rebuild_task
-from kehoach.units.worker import Recovered, tasks_recover, worker_id_make, worker_is_gone
+from kehoach.units.worker import (
+    Recovered,
+    enqueue_once,
+    tasks_recover,
+    worker_id_make,
+    worker_is_gone,
+)
 
 
 def dead_pid() -> int:
@@ -124,6 +131,24 @@ class TasksRecoverTest(TestCase):
         assert tasks_recover() == Recovered()
         assert DBTaskResult.objects.get(pk=done.pk).status == "SUCCESSFUL"
         assert DBTaskResult.objects.get(pk=waiting.pk).status == "READY"
+
+
+class EnqueueOnceTest(TestCase):
+    def test_a_self_queueing_task_run_twice_leaves_one_next_run(self):
+        # A run killed after queueing its successor is run again by the next worker: the
+        # chain goes on once, not twice.
+        publish_due_task.call(reschedule=True)
+        publish_due_task.call(reschedule=True)
+
+        waiting = DBTaskResult.objects.get()
+        assert waiting.task_path == "kehoach.publishing.tasks.publish_due_task"
+        assert waiting.args_kwargs["kwargs"] == {"reschedule": True}
+
+    def test_a_run_with_other_arguments_is_queued_beside_it(self):
+        enqueue_once(publish_due_task, reschedule=True)
+        enqueue_once(publish_due_task, reschedule=True)
+        enqueue_once(publish_due_task, reschedule=False)
+        assert DBTaskResult.objects.count() == 2
 
 
 class WorkerCommandTest(TransactionTestCase):
