@@ -4,7 +4,8 @@ every table, and strategies for Vietnamese text.
 Profiles (chosen by KEHOACH_HYPOTHESIS_PROFILE, default "ci"):
   ci     150 examples per property, derandomised and without the example database, so every run
          of the suite tries the same inputs and a failure is reproducible from the test alone;
-  bench  10,000 examples per property, for `python -m bench.fuzz` (also derandomised);
+  bench  10,000 examples per property, for `python -m bench.fuzz` (also derandomised;
+         KEHOACH_FUZZ_EXAMPLES sets another number);
   dev    1,000 random examples that differ from run to run, to look for new failures.
 The API test (generated requests through the whole app) takes API_REQUESTS instead: 100, 1,500
 and 500.
@@ -34,7 +35,7 @@ settings.register_profile("ci", _BASE, max_examples=150, derandomize=True, datab
 settings.register_profile(
     "bench",
     _BASE,
-    max_examples=10_000,
+    max_examples=int(os.environ.get("KEHOACH_FUZZ_EXAMPLES", "10000")),  # fewer for a quick try
     derandomize=True,
     database=None,
     # Shrinking a failure of the bench can take longer than the run: the failing input is
@@ -46,6 +47,8 @@ PROFILE = os.environ.get(PROFILE_ENV, "ci")
 settings.load_profile(PROFILE)
 # Generated API requests (each one a request through the whole app) per profile.
 API_REQUESTS = {"ci": 100, "bench": 1_500, "dev": 500}.get(PROFILE, 100)
+if PROFILE == "bench" and "KEHOACH_FUZZ_API_REQUESTS" in os.environ:
+    API_REQUESTS = int(os.environ["KEHOACH_FUZZ_API_REQUESTS"])
 
 # Inputs tried, by property and by kind of input ("importer", "importer:docx" ...).
 COUNTS: Counter[str] = Counter()
