@@ -5,6 +5,8 @@ from typing import Any
 from auditlog.middleware import AuditlogMiddleware
 from django.http import HttpRequest, HttpResponse
 
+from kehoach.accounts.security import client_ip
+
 from .context import context_close
 from .models import Source
 
@@ -19,6 +21,15 @@ def source_of(request: HttpRequest) -> str:
 
 
 class AuditMiddleware(AuditlogMiddleware):  # type: ignore[misc]
+    @staticmethod
+    def _get_remote_addr(request: HttpRequest) -> str | None:
+        # auditlog believes any X-Forwarded-For; ours reads it only from trusted proxies.
+        return client_ip(request)
+
+    @staticmethod
+    def _get_remote_port(request: HttpRequest) -> int | None:
+        return None  # a client's port says nothing a reviewer needs
+
     def get_extra_data(self, request: HttpRequest) -> dict[str, Any]:
         data: dict[str, Any] = super().get_extra_data(request)
         data["source"] = source_of(request)

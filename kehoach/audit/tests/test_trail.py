@@ -68,6 +68,14 @@ class WebAppTest(KehoachTestCase):
         linked = [e for e in entries_of(record) if "tasks" in (e.changes or {})]
         assert linked and linked[0].changes["tasks"]["operation"] == "add"
 
+    def test_a_forged_forwarded_address_is_not_believed(self):
+        self.login(self.commune_a_staff)
+        record = make_record(unit=self.commune_a, tasks=[self.commune_task], title="Tin số 5")
+        self.client.post(
+            reverse("activities:delete", args=[record.pk]), HTTP_X_FORWARDED_FOR="203.0.113.9"
+        )
+        assert entries_of(record)[-1].remote_addr == "127.0.0.1"
+
     def test_an_edit_keeps_the_value_before_and_after(self):
         record = make_record(
             unit=self.commune_a,
