@@ -6,6 +6,7 @@ kehoach worker                run background tasks (django-tasks database backen
                               the tasks of workers that died)
 kehoach export-plan ID --format json
 kehoach import-plan FILE [--json] [--commit]
+kehoach export-report ID [--format docx|pdf|xlsx] [--output FILE]   a report as a file
 kehoach eval-import DOCS_DIR LABELS_DIR   score the plan importer against labels
 kehoach import-records FILE --kind K --plan ID [--keep-valid] [--user NAME]
 kehoach publish-due [--schedule]  publish approved items whose time has come (or queue it)
@@ -22,6 +23,7 @@ from pathlib import Path
 
 ALIASES = {
     "export-plan": "export_plan",
+    "export-report": "export_report",
     "eval-import": "eval_import",
     "import-plan": "import_plan",
     "import-records": "import_records",

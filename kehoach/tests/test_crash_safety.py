@@ -2,9 +2,10 @@
 half-written state, and the job run again gives what one clean run gives.
 
 The processes are real: `kehoach worker` and `kehoach import-plan` run as subprocesses on the test
-database (a file for SQLite). Each is stopped at a known point by a test-only driver (DRIVER
-below, never part of the app): a post_save receiver that, on the Nth new row of a model, writes
-a marker file and sleeps, so the kill lands inside the job's open transaction."""
+database (a file for SQLite), and `kehoach export-report`. Each is stopped at a known point by a
+test-only driver (DRIVER below, never part of the app): a post_save receiver that, on the Nth new
+row of a model, writes a marker file and sleeps, so the kill lands inside the job's open
+transaction; for a file, the same stop just before the written file is renamed into place."""
 
 import gzip
 import json
@@ -23,6 +24,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
+from docx import Document
 
 from kehoach.monitoring.analysis.pipeline import reset_caches
 from kehoach.monitoring.models import (
@@ -37,8 +39,9 @@ from kehoach.monitoring.models import (
 from kehoach.monitoring.services import theme_definitions_seed
 from kehoach.monitoring.tasks import source_fetch_task
 from kehoach.monitoring.tests.newssite import FAST_FETCHING, NewsSiteMixin
-from kehoach.plans.models import Plan, Target, Task
+from kehoach.plans.models import Plan, ReportingDuty, Target, Task, UnitScope
 from kehoach.plans.selectors import plan_export
+from kehoach.reports.services import periods_generate, report_open
 from kehoach.testing import KehoachTransactionTestCase
 
 pytestmark = pytest.mark.slow
@@ -46,7 +49,8 @@ pytestmark = pytest.mark.slow
 PLAN_DOCUMENT = Path(__file__).parents[1] / "plans" / "data" / "plan-2024-nui-thanh.md"
 
 # Test-only: the production settings made fast for the local news site, and, when
-# KEHOACH_CRASH_TEST_PAUSE is "app_label.Model:N:marker", a stop at the Nth new row of Model.
+# KEHOACH_CRASH_TEST_PAUSE is "app_label.Model:N:marker", a stop at the Nth new row of Model
+# ("os.replace:N:marker": before the Nth rename of a written file).
 DRIVER = """
 import os, sys, time
 import kehoach.settings as s
@@ -64,7 +68,18 @@ if pause:
                 with open(marker, "w") as f:
                     f.write(str(os.getpid()))
                 time.sleep(600)
-    post_save.connect(stop_here, weak=False)
+    if label == "os.replace":  # stop before the Nth rename, the temporary file written
+        real_replace = os.replace
+        def replace_then_stop(*args, **kwargs):
+            seen.append(1)
+            if len(seen) == int(count):
+                with open(marker, "w") as f:
+                    f.write(str(os.getpid()))
+                time.sleep(600)
+            return real_replace(*args, **kwargs)
+        os.replace = replace_then_stop
+    else:
+        post_save.connect(stop_here, weak=False)
 from kehoach.cli import main
 main()
 """
@@ -256,3 +271,52 @@ def without_ids(data: Any) -> Any:
         return node
 
     return strip(value)
+
+
+def docx_text(path: Path) -> list[str]:
+    document = Document(str(path))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return [paragraph.text for paragraph in document.paragraphs] + cells
+
+
+class ReportExportKilledTest(CrashTestCase):
+    def test_an_export_killed_before_its_file_is_whole_leaves_no_file_and_runs_again(self):
+        duty = ReportingDuty.objects.create(
+            plan=self.district_plan,
+            order=0,
+            who_as_written="UBND các xã, thị trấn",
+            who=self.district,
+            who_scope=UnitScope.COMMUNES,
+            to_whom_as_written="UBND huyện (qua Phòng Văn hóa và Thông tin)",
+            to_whom=self.district,
+            what="Báo cáo kết quả thực hiện Kế hoạch 6 tháng đầu năm",
+            due="06-15",
+            period="6 tháng",
+        )
+        period = periods_generate(plan=duty.plan)[0]
+        report = report_open(period=period, unit=self.commune_a, by=self.commune_a_staff)
+        clean = self.tmp / "clean.docx"
+        call_command("export_report", str(report.pk), f"--output={clean}", stdout=StringIO())
+        folder = self.tmp / "exports"
+        folder.mkdir()
+        target = folder / "bao-cao-xa-tam-xuan-i.docx"
+        args = ["export-report", str(report.pk), "--format=docx", f"--output={target}"]
+
+        # Killed with the document written to its temporary file, before the rename.
+        marker = self.tmp / "stopped"
+        self.kill_at(self.kehoach(*args, pause=f"os.replace:1:{marker}"), marker)
+        assert not target.exists()
+        visible = [p.name for p in folder.iterdir() if not p.name.startswith(".")]
+        assert visible == []
+
+        # Run again: the whole document, the same as a clean export, and no temporary file left.
+        self.kehoach_run(*args)
+        assert sorted(p.name for p in folder.iterdir()) == [target.name]
+        assert docx_text(target) == docx_text(clean)
+
+        # An export killed over an earlier one leaves the earlier one as it was.
+        earlier = target.read_bytes()
+        marker.unlink()
+        self.kill_at(self.kehoach(*args, pause=f"os.replace:1:{marker}"), marker)
+        assert target.read_bytes() == earlier
+        assert [p.name for p in folder.iterdir() if not p.name.startswith(".")] == [target.name]
