@@ -227,8 +227,10 @@ KEHOACH_PERMISSIONS_POLICY = (
     "interest-cohort=(), browsing-topics=()"
 )
 # Content-Security-Policy (django-csp 4): scripts only from our own static files (htmx, Chart.js,
-# the app's scripts; no inline <script> anywhere), no plugins, forms post only to us. Styles allow
-# inline `style` attributes, which a few templates, the admin and the Swagger UI use.
+# the app's scripts; no inline <script> anywhere), no plugins, forms post only to us. Styles come
+# only from our own files too: no template has a `style` attribute or a <style> block (scripts may
+# still set element.style, which CSP does not block; htmx's own indicator <style> is turned off by
+# the htmx-config meta of base.html, its rules are in app.css).
 # KEHOACH_CSP=enforce (default), report-only (browsers only report breaches), or off.
 _SUBMIT_ON_CHANGE_SHA256 = "'sha256-osjxnKEPL/pQJbFk1dKsF7PYFmTyMWGmVSiL9inhxJY='"
 _CSP_DIRECTIVES = {
@@ -236,7 +238,7 @@ _CSP_DIRECTIVES = {
     # 'unsafe-hashes' lets exactly one inline handler through: onchange="this.form.submit()" on
     # the year and plan choosers (activities templates); nothing else inline runs.
     "script-src": [SELF, "'unsafe-hashes'", _SUBMIT_ON_CHANGE_SHA256],
-    "style-src": [SELF, "'unsafe-inline'"],
+    "style-src": [SELF],
     "img-src": [SELF, "data:"],
     "font-src": [SELF],
     "connect-src": [SELF],

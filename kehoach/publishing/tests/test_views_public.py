@@ -14,6 +14,7 @@ import lxml.html  # type: ignore[import-untyped]
 import time_machine
 from django.core.files.base import ContentFile
 from django.db import connection
+from django.templatetags.static import static
 from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -416,7 +417,7 @@ class ProductDetailTests(AccessibleMarkupMixin, PublicCast):
         h1 = radio.xpath("//h1")[0]
         self.assertEqual((h1.text_content(), h1.get("lang")), (self.radio.title_en, "en"))
         # No English summary: the Vietnamese one, marked as Vietnamese.
-        summary = radio.xpath("//article/p[@lang='vi']")
+        summary = radio.xpath("//article/div[@lang='vi']/p")
         self.assertEqual(summary[0].text_content(), "Chuyên mục phát trên Đài Truyền thanh huyện.")
         self.assertIn("15 March 2024", radio.text_content())
         poster = parse(self.client.get(reverse("public:product", args=[self.poster.pk])).content)
@@ -522,8 +523,13 @@ class EmbedTests(PublicCast):
             links[0].get("href"),
             "http://testserver" + reverse("public:product", args=[self.poster.pk]),
         )
-        # Self-contained: no stylesheet, script or image from anywhere.
-        self.assertFalse(doc.xpath("//link[@rel='stylesheet']|//script|//img"))
+        # Light for the framing site: no script or image, and one small stylesheet of our own
+        # (a file, not a <style> block: the Content-Security-Policy allows no inline styles).
+        self.assertFalse(doc.xpath("//script|//img|//style"))
+        self.assertEqual(
+            [link.get("href") for link in doc.xpath("//link[@rel='stylesheet']")],
+            [static("kehoach/embed.css")],
+        )
 
     def test_it_shows_at_most_twenty_and_refuses_an_unknown_plan(self) -> None:
         response = self.client.get(reverse("public:embed"), {"so-luong": 500})
