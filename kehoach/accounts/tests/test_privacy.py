@@ -38,7 +38,7 @@ class PrivacyPageTest(KehoachTestCase):
         with override_settings(AXES_FAILURE_LIMIT=3, SESSION_COOKIE_AGE=4 * 3600):
             response = self.client.get(self.url)
         self.assertContains(response, "After 3 failed sign-ins")
-        self.assertContains(response, "Deleted 15 minutes after the last failure")
+        self.assertContains(response, "Kept 15 minutes after the last failure, then deleted")
         self.assertContains(response, "A sign-in lasts 4 hours.")
 
     @override_settings(
@@ -52,6 +52,12 @@ class PrivacyPageTest(KehoachTestCase):
         self.english()
         response = self.client.get(self.url)
         self.assertContains(response, "The office of the unit that runs this installation")
+
+    def test_it_names_the_buttons_staff_use_to_export_and_erase(self) -> None:
+        self.english()
+        response = self.client.get(self.url)
+        self.assertContains(response, "“Export the data (JSON)”")
+        self.assertContains(response, "“Erase the personal data”")
 
     def test_signed_in_staff_get_links_to_the_people_where_they_export_and_erase(self) -> None:
         self.login(self.commune_a_staff)
