@@ -34,7 +34,12 @@ class Item:
 def feed_items(body: bytes, *, base_url: str, limit: int) -> list[Item]:
     """Items of an RSS or Atom feed, in the feed's order. A broken feed gives what it could
     parse; garbage gives nothing."""
-    parsed = feedparser.parse(body, response_headers={"content-location": base_url})
+    try:
+        parsed = feedparser.parse(body, response_headers={"content-location": base_url})
+    except (ValueError, LookupError) as exc:
+        # feedparser's own decoding fails on some broken XML declarations (a declared
+        # encoding "UTF-\xca" raises UnicodeDecodeError).
+        raise FetchError(_("Not a feed: %(error)s") % {"error": exc}) from exc
     if parsed.bozo and not parsed.entries:
         raise FetchError(_("Not a feed: %(error)s") % {"error": parsed.get("bozo_exception", "")})
     items: list[Item] = []

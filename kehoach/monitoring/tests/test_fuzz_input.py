@@ -208,6 +208,8 @@ class MonitoringInputFuzzTest(Cast, TestCase):
     @example((SourceKind.SITEMAP, b"<urlset><url><loc>http://[::1</loc></url></urlset>"), [])
     @example((SourceKind.LISTING, LISTING_WITH_BAD_PORT), [])
     @example((SourceKind.FEED, FEED_OF_ONE), [PAGE_WITH_BAD_CANONICAL])
+    # Found by this test: feedparser raised UnicodeDecodeError for a broken declared encoding.
+    @example((SourceKind.FEED, b'<?xml version="1.0" encoding="UTF-\xca"?><rss></rss>'), [])
     # Found by this test: a date whose UTC time is past year 9999 could not be saved.
     @example((SourceKind.SITEMAP, SITEMAP_DATED_9999), [PAGE_WITH_BAD_CANONICAL])
     def test_any_input_is_read_or_refused_and_a_fetch_leaves_nothing_half_written(
