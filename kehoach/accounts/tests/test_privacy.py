@@ -63,3 +63,7 @@ class PrivacyPageTest(KehoachTestCase):
         self.login(self.commune_a_staff)
         response = self.client.get(self.url)
         self.assertContains(response, f'href="{reverse("people:list")}"')
+
+    def test_the_public_pages_link_to_it_in_their_footer(self) -> None:
+        response = self.client.get(reverse("public:home"))
+        self.assertContains(response, f'<a href="{self.url}">')
