@@ -26,6 +26,8 @@ from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 from docx import Document
 
+from kehoach.activities.models import Record
+from kehoach.activities.tests.test_bulk import VISUAL_HEADERS, csv_bytes, visual_row
 from kehoach.monitoring.analysis.pipeline import reset_caches
 from kehoach.monitoring.models import (
     Article,
@@ -271,6 +273,41 @@ def without_ids(data: Any) -> Any:
         return node
 
     return strip(value)
+
+
+def records_imported() -> list[tuple[Any, ...]]:
+    return sorted(
+        Record.objects.values_list(
+            "unit__name", "date", "title", "visual__item", "visual__quantity", "visual__location"
+        )
+    )
+
+
+class RecordsImportKilledTest(CrashTestCase):
+    def test_a_records_import_killed_after_three_rows_saves_none_and_runs_again(self):
+        rows = [visual_row(location=f"Thôn {n}", quantity=str(n)) for n in range(1, 6)]
+        path = self.tmp / "ban-ghi.csv"
+        path.write_bytes(csv_bytes(VISUAL_HEADERS, rows))
+        args = ["import-records", str(path), "--kind=visual", f"--plan={self.district_plan.pk}"]
+
+        marker = self.tmp / "stopped"
+        self.kill_at(self.kehoach(*args, pause=f"activities.Record:3:{marker}"), marker)
+        assert not Record.objects.exists()
+
+        self.kehoach_run(*args)
+        imported = records_imported()
+        assert len(imported) == 5
+
+        # The same as a clean import of the same file.
+        Record.objects.all().delete()
+        call_command(
+            "import_records",
+            str(path),
+            kind="visual",
+            plan=self.district_plan.pk,
+            stdout=StringIO(),
+        )
+        assert records_imported() == imported
 
 
 def docx_text(path: Path) -> list[str]:
