@@ -13,6 +13,9 @@ row back to READY with the library's own fields, so that any worker claims it ag
   RUNNING longer than the lease, KEHOACH_TASK_LEASE_SECONDS (default one hour, well above the
   longest job: a source fetch stops reading after 10 minutes, a PDF conversion after 2).
 
+KEHOACH_TASK_LEASE_SECONDS, KEHOACH_TASK_MAX_ATTEMPTS and KEHOACH_TASK_RECOVER_SECONDS are read
+from the settings, else from the environment.
+
 A row is put back only if it is still the same attempt (status and started_at unchanged), so a
 task that finishes meanwhile is not touched. A task whose worker died KEHOACH_TASK_MAX_ATTEMPTS
 times (default 3) is marked FAILED instead, so that a job that kills its worker cannot loop.
@@ -45,7 +48,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_LEASE_SECONDS = 3600
 DEFAULT_MAX_ATTEMPTS = 3
-# How often a running worker looks for tasks of dead workers (and at start).
+# How often a running worker looks for tasks of dead workers (besides at its start).
 RECOVER_EVERY_SECONDS = 60.0
 
 
@@ -62,14 +65,24 @@ class Recovered:
     failed: list[str] = dataclasses.field(default_factory=list)
 
 
+def _setting(name: str, default: float) -> float:
+    """A Django setting, else the environment variable of the same name, else `default`."""
+    value = getattr(settings, name, None)
+    if value is None:
+        value = os.environ.get(name) or default
+    return float(value)
+
+
 def lease() -> dt.timedelta:
-    return dt.timedelta(
-        seconds=float(getattr(settings, "KEHOACH_TASK_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
-    )
+    return dt.timedelta(seconds=_setting("KEHOACH_TASK_LEASE_SECONDS", DEFAULT_LEASE_SECONDS))
 
 
 def max_attempts() -> int:
-    return int(getattr(settings, "KEHOACH_TASK_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
+    return int(_setting("KEHOACH_TASK_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
+
+
+def recover_every() -> float:
+    return _setting("KEHOACH_TASK_RECOVER_SECONDS", RECOVER_EVERY_SECONDS)
 
 
 def _place() -> str:
@@ -172,12 +185,13 @@ def enqueue_once(task: Task[..., T], **kwargs: Any) -> TaskResult[T]:
 
 
 class Recoverer:
-    """Runs `tasks_recover` in a worker process: once now, then every RECOVER_EVERY_SECONDS in a
-    daemon thread (the library's worker loop has no hook; the thread has its own connection)."""
+    """Runs `tasks_recover` in a worker process: once now, then every KEHOACH_TASK_RECOVER_SECONDS
+    (60) in a daemon thread (the library's worker loop has no hook; the thread has its own
+    database connection)."""
 
-    def __init__(self, worker_id: str, *, every: float = RECOVER_EVERY_SECONDS) -> None:
+    def __init__(self, worker_id: str, *, every: float | None = None) -> None:
         self.worker_id = worker_id
-        self.every = every
+        self.every = every if every is not None else recover_every()
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="task-recovery", daemon=True)
 

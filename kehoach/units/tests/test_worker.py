@@ -2,6 +2,7 @@
 the middle of real jobs is in kehoach/tests/test_crash_safety.py; these are the rules."""
 
 import datetime as dt
+import os
 import subprocess
 import sys
 from io import StringIO
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from kehoach.publishing.tasks import publish_due_task
+from kehoach.tests.test_crash_safety import database_url
 from kehoach.units.models import Unit, UnitKind
 from kehoach.units.services import unit_create
 from kehoach.units.tasks import unit_keys_rebuild_task
@@ -166,3 +168,44 @@ class WorkerCommandTest(TransactionTestCase):
         assert "1 queued again" in out.getvalue()
         commune.refresh_from_db()
         assert "tam xuan 1" in commune.search_text
+
+
+class IdleWorkerTest(TransactionTestCase):
+    def test_a_running_worker_takes_over_the_task_of_a_worker_that_died_after_it_started(self):
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url(),
+            "DJANGO_SETTINGS_MODULE": "kehoach.settings",
+            "KEHOACH_TASK_RECOVER_SECONDS": "0.2",
+        }
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "from kehoach.cli import main; main()",
+                *("worker", "--no-startup-delay", "--no-reload", "--interval=0.1"),
+                "--max-tasks=1",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            # Its start (and the recovery at start) is over: the worker now waits for work.
+            assert worker.stdout is not None
+            for line in worker.stdout:
+                if "Starting worker" in line:
+                    break
+            row = running_task(worker_id_make(pid=dead_pid()))
+
+            # Its recovery pass puts the task back; the worker runs it and, with
+            # --max-tasks=1, ends.
+            assert worker.wait(timeout=120) == 0
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+        row.refresh_from_db()
+        assert row.status == "SUCCESSFUL"
+        assert len(row.worker_ids) == 2
