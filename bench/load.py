@@ -272,6 +272,20 @@ def server_wait(port: int, server: subprocess.Popen[bytes], seconds: float = 90)
     raise SystemExit("The server did not answer /health/ in time; see its log.")
 
 
+def argon2_cpu_seconds() -> float:
+    """CPU seconds of one password check with the production hasher (median of three)."""
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    hasher = Argon2PasswordHasher()
+    encoded = hasher.encode(LOAD_PASSWORD, hasher.salt())
+    spent = []
+    for _check in range(3):
+        started = time.process_time()
+        hasher.verify(LOAD_PASSWORD, encoded)
+        spent.append(time.process_time() - started)
+    return sorted(spent)[1]
+
+
 def server_warm(port: int, workers: int) -> None:
     """Load the app in every worker (gunicorn imports it in each worker on its first request),
     so that the first users are not timed against a cold start."""
@@ -445,6 +459,10 @@ def report(args: argparse.Namespace, facts: dict[str, Any], run: dict[str, Any])
     total = summary["total"]
     browsing = summary["browsing"]
     think = args.think.replace(",", "–")
+    sign_ins = summary["groups"].get("sign-in", {}).get("requests", 0)
+    others = total["requests"] - sign_ins
+    rest_cpu = max(0.0, facts["server_cpu"] - sign_ins * facts["argon2"])
+    rest_ms = rest_cpu / others * 1000 if others else 0.0
     roles = ", ".join(f"{ROLE_LABELS[role]}: {n}" for role, n in facts["roles"].items())
     lines = [
         f"<!-- {MARK} -->",
@@ -481,6 +499,11 @@ def report(args: argparse.Namespace, facts: dict[str, Any], run: dict[str, Any])
             if facts["load_before"] > 1.5
             else "."
         ),
+        f"- Where the server's CPU went: one Argon2 password check costs {facts['argon2']:.2f} "
+        f"CPU seconds here, so the {sign_ins} sign-ins took about {sign_ins * facts['argon2']:.0f}"
+        f" of its {facts['server_cpu']:.0f} CPU seconds; the other {others:,} requests about "
+        f"{rest_ms:.0f} ms of CPU each on average. Response times beyond that are waiting for a "
+        "worker or a core.",
         "",
         "Response times in milliseconds, exact percentiles (nearest rank) of every request; a "
         "request through a redirect (home, sign-in, form save) is timed to its last page; "
@@ -576,6 +599,7 @@ def main(argv: list[str] | None = None) -> None:
     users_path = WORK_DIR / "users.json"
     sizes = users_file(accounts, users_path)
     engine, version = _engine_and_version()
+    argon2 = argon2_cpu_seconds()
     from django.db import connections
 
     connections.close_all()
@@ -609,6 +633,7 @@ def main(argv: list[str] | None = None) -> None:
         "load_after": load_after,
         "server_cpu": server_cpu,
         "server_errors": len(errors),
+        "argon2": argon2,
         **sizes,
     }
     write_section(report(args, facts, run), Path(args.output))
