@@ -16,6 +16,7 @@ urlpatterns = [
     path("monitoring/", include("kehoach.monitoring.urls")),
     path("publishing/", include("kehoach.publishing.urls")),
     path("search/", include("kehoach.publishing.urls_search")),
+    path("audit/", include("kehoach.audit.urls")),
     # Public, without sign-in: pages, feeds, embeds and files; open data; the sitemap.
     path("cong-khai/", include("kehoach.publishing.urls_public")),
     path("du-lieu-mo/", include("kehoach.publishing.urls_opendata")),
