@@ -1,7 +1,7 @@
 """The `kehoach` console script: Django's management commands under one name.
 
 kehoach demo                  migrate, load the demo, print logins, serve on 127.0.0.1:8000
-kehoach serve [ADDR:PORT]     serve the web app
+kehoach serve [ADDR:PORT] [--workers N]  serve the web app (threaded; with --workers, gunicorn)
 kehoach worker                run background tasks (django-tasks database backend; requeues
                               the tasks of workers that died)
 kehoach export-plan ID --format json

@@ -15,7 +15,7 @@ Variables (all optional in development, see README "Configuration"):
   KEHOACH_MONITOR_USER_AGENT how the news fetcher names itself (give a contact address)
   KEHOACH_MONITOR_HOST_DELAY seconds between two requests to one news site
   KEHOACH_RAW_PAGE_RETENTION_DAYS  days a fetched news page is kept for audit (default 180)
-  KEHOACH_PRIVACY_CONTACT  who answers personal-data requests (default: the unit running the installation)
+  KEHOACH_PRIVACY_CONTACT    who answers personal-data requests (default: the unit running it)
   KEHOACH_HTTPS              1 (default in production): secure cookies, HTTPS redirect, HSTS
   KEHOACH_HSTS_SECONDS       Strict-Transport-Security max-age when HTTPS (default one year)
   KEHOACH_SESSION_HOURS      a sign-in lasts this many hours (default 8)
