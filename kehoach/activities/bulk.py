@@ -50,6 +50,7 @@ from .models import (
     VisualItem,
 )
 
+MAX_INT = 2_147_483_647  # the largest number an integer column holds on every database
 MAX_ROWS = 20_000  # a province's year of one kind fits; more is a mistake, not a file to read
 FORMATS = ("xlsx", "csv")
 NOTE_MARK = "#"
@@ -525,6 +526,11 @@ def _cell(column: Column, value: Any, lookups: Lookups) -> Any:
         text = _text(value)
         if not re.fullmatch(r"\d+", text):
             raise ValueError(_("“%(value)s” is not a whole number.") % {"value": text})
+        if int(text) > MAX_INT:  # the database would fail on it, and the whole import with it
+            raise ValueError(
+                _("Invalid value for field %(field)s: must be at most %(limit)s.")
+                % {"field": column.header, "limit": MAX_INT}
+            )
         return int(text)
     if kind == "bool":
         return _text(value)  # the service reads có/không, x, 1/0, yes/no
