@@ -219,8 +219,7 @@ class FetchKilledTest(NewsSiteMixin, CrashTestCase):
         assert DBTaskResult.objects.get(pk=task.id).status == "RUNNING"
 
         # A new worker sees that the task's worker is gone, runs the task again and finishes it.
-        out = self.kehoach_run("worker", "--batch", "--no-startup-delay", "--no-reload")
-        assert "1 queued again" in out
+        self.kehoach_run("worker", "--batch", "--no-startup-delay", "--no-reload")
         row = DBTaskResult.objects.get(pk=task.id)
         assert row.status == "SUCCESSFUL"
         assert len(row.worker_ids) == 2

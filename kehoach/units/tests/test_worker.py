@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.test import TestCase, TransactionTestCase, override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from kehoach.publishing.tasks import publish_due_task
@@ -160,7 +160,8 @@ class WorkerCommandTest(TransactionTestCase):
         row = running_task(worker_id_make(pid=dead_pid()))
 
         out = StringIO()
-        call_command("worker", "--batch", "--no-startup-delay", "--no-reload", stdout=out)
+        with translation.override("en"):
+            call_command("worker", "--batch", "--no-startup-delay", "--no-reload", stdout=out)
 
         row.refresh_from_db()
         assert row.status == "SUCCESSFUL"

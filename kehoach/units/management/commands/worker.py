@@ -7,6 +7,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
+from django.utils.translation import gettext as _
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from kehoach.units.worker import Recoverer, worker_id_make
@@ -34,8 +35,11 @@ class Command(DbWorkerCommand):
         found = recoverer.start()
         if options["verbosity"] and (found.requeued or found.failed):
             self.stdout.write(
-                f"Tasks of workers that died: {len(found.requeued)} queued again, "
-                f"{len(found.failed)} failed after too many attempts."
+                _(
+                    "Tasks of workers that died: %(requeued)d queued again, %(failed)d failed "
+                    "after too many attempts."
+                )
+                % {"requeued": len(found.requeued), "failed": len(found.failed)}
             )
         try:
             super().handle(*args, **options)
