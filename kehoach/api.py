@@ -41,10 +41,26 @@ class MalformedBody(ValueError):
         super().__init__(message)
 
 
+# The largest whole number a body may hold: what an integer column stores on PostgreSQL. A larger
+# one would fail the query (OverflowError on SQLite, "integer out of range" on PostgreSQL).
+MAX_BODY_INT = 2_147_483_647
+
+
+def _bounded_int(text: str) -> int:
+    number = int(text)
+    if abs(number) > MAX_BODY_INT:
+        raise MalformedBody(
+            _("The request body holds a number larger than %(limit)s.") % {"limit": MAX_BODY_INT}
+        )
+    return number
+
+
 class StrictJsonParser(Parser):
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         try:
-            data = json.loads(request.body)
+            data = json.loads(request.body, parse_int=_bounded_int)
+        except MalformedBody:
+            raise
         except ValueError as error:  # UnicodeDecodeError is a ValueError too
             raise MalformedBody(_("The request body is not valid JSON.")) from error
         if not isinstance(data, dict):
