@@ -46,10 +46,13 @@ def _uses_database_queue() -> bool:
 
 
 def health_worker_queue() -> dict[str, Any]:
-    """Age of the oldest task that is due and still waiting (0 when none waits)."""
+    """Age of the oldest task that is due and still waiting (0 when none waits), and tasks left
+    running longer than the lease (kehoach.units.worker: no live worker took them back)."""
     if not _uses_database_queue():
         return {"ok": True, "backend": "not-queued", "waiting": 0, "oldest_age_seconds": 0}
     from django_tasks_db.models import DBTaskResult, get_date_max
+
+    from kehoach.units.worker import lease
 
     max_age = getattr(settings, "KEHOACH_HEALTH_QUEUE_MAX_AGE", QUEUE_MAX_AGE_SECONDS)
     try:
@@ -62,12 +65,17 @@ def health_worker_queue() -> dict[str, Any]:
         )
         waiting = ready.count()
         oldest = ready.order_by("waiting_since").values_list("waiting_since", flat=True).first()
+        # Running past the lease: its worker died and no worker is left to take it back.
+        stuck = (
+            DBTaskResult.objects.running().filter(started_at__lt=timezone.now() - lease()).count()
+        )
     except Exception as error:
         return {"ok": False, "error": type(error).__name__}
     age = max(0.0, (timezone.now() - oldest).total_seconds()) if oldest else 0.0
     return {
-        "ok": age <= max_age,
+        "ok": age <= max_age and not stuck,
         "waiting": waiting,
+        "running_past_lease": stuck,
         "oldest_age_seconds": round(age, 1),
         "max_age_seconds": max_age,
     }

@@ -40,6 +40,7 @@ class HealthTest(KehoachTestCase):
         assert data["worker_queue"] == {
             "ok": True,
             "waiting": 0,
+            "running_past_lease": 0,
             "oldest_age_seconds": 0,
             "max_age_seconds": health.QUEUE_MAX_AGE_SECONDS,
         }
@@ -85,6 +86,21 @@ class HealthTest(KehoachTestCase):
         data = self.client.get(URL).json()
         assert data["worker_queue"]["waiting"] == 0
         assert self.client.get(URL).status_code == 200
+
+    def test_a_task_left_running_past_the_lease_answers_503(self):
+        task = _enqueue(waited=timedelta(hours=3))
+        DBTaskResult.objects.filter(pk=task.pk).update(
+            status="RUNNING", started_at=timezone.now() - timedelta(minutes=10)
+        )
+        data = self.client.get(URL).json()
+        assert data["worker_queue"]["running_past_lease"] == 0
+        assert data["worker_queue"]["ok"] is True
+        DBTaskResult.objects.filter(pk=task.pk).update(
+            started_at=timezone.now() - timedelta(hours=2)
+        )
+        response = self.client.get(URL)
+        assert response.status_code == 503
+        assert response.json()["worker_queue"]["running_past_lease"] == 1
 
     def test_a_finished_task_does_not_count(self):
         task = _enqueue(waited=timedelta(hours=3))
