@@ -19,12 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import ValidationError as PydanticValidationError
 
 from kehoach.accounts import access
 from kehoach.accounts.api import ERROR_RESPONSES, api_user, patch_changes
+from kehoach.lib.pagination import PageNumberPagination
 from kehoach.people.models import Person
 from kehoach.plans import selectors as plan_selectors
 from kehoach.plans.models import Convention, Target, Task, Theme

@@ -15,12 +15,13 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import Field
 
 from kehoach.accounts import access
 from kehoach.accounts.api import ERROR_RESPONSES, api_user
+from kehoach.lib.pagination import PageNumberPagination
 from kehoach.plans import selectors as plan_selectors
 from kehoach.units.models import Unit
 

@@ -8,11 +8,12 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from kehoach.accounts import access
 from kehoach.accounts.api import ERROR_RESPONSES, api_user, patch_changes
+from kehoach.lib.pagination import PageNumberPagination
 from kehoach.lib.vntext import search_key
 from kehoach.units.api import readable_units_by_id
 from kehoach.units.models import Unit

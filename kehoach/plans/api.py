@@ -10,10 +10,11 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from kehoach.accounts.api import ERROR_RESPONSES, api_user, patch_changes
+from kehoach.lib.pagination import PageNumberPagination
 from kehoach.units.api import readable_units_by_id
 
 from . import selectors, services

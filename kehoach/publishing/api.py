@@ -16,12 +16,13 @@ from django.http import Http404, HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from kehoach.accounts import access
 from kehoach.accounts.api import ERROR_RESPONSES, api_user, patch_changes
 from kehoach.activities.selectors import records_for_user
+from kehoach.lib.pagination import PageNumberPagination
 from kehoach.lib.vntext import search_key
 from kehoach.plans.models import Plan
 

@@ -15,12 +15,13 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from kehoach.accounts import access
 from kehoach.accounts.api import ERROR_RESPONSES, ErrorOut, api_user, patch_changes
 from kehoach.lib.documents import ConverterMissingError
+from kehoach.lib.pagination import PageNumberPagination
 from kehoach.units.models import Unit
 
 from . import exports, selectors, services

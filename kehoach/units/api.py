@@ -10,10 +10,11 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from kehoach.accounts import access
 from kehoach.accounts.api import ERROR_RESPONSES, api_user
+from kehoach.lib.pagination import PageNumberPagination
 
 from .models import Unit, UnitKind
 from .schemas import UnitDetailOut, UnitOut
