@@ -104,6 +104,24 @@ def _finish(run: Run, workdir: Path) -> None:
             run.failures.append(f"{case.get('name')}: {message.splitlines()[0][:300]}")
 
 
+def _save(run: Run, workdir: Path) -> None:
+    """The run's figures beside its logs, so that a report can be put together again from
+    several runs (--report-from): a property rerun after a fix, the others kept."""
+    figures = {k: getattr(run, k) for k in ("seconds", "tests", "failures", "counts")}
+    (workdir / f"{run.prop.name}.run.json").write_text(json.dumps(figures, indent=1))
+
+
+def load_runs(folders: list[str]) -> list[Run]:
+    """The runs saved in these folders; a property found in several is taken from the last."""
+    found: dict[str, Run] = {}
+    for folder in folders:
+        for prop in PROPERTIES:
+            saved = Path(folder) / f"{prop.name}.run.json"
+            if saved.exists():
+                found[prop.name] = Run(prop, **json.loads(saved.read_text()))
+    return [found[p.name] for p in PROPERTIES if p.name in found]
+
+
 def run_all(args: argparse.Namespace) -> list[Run]:
     workdir = Path(tempfile.mkdtemp(prefix="kehoach-fuzz-bench-"))
     print(f"Logs and counters in {workdir}", flush=True)
@@ -125,6 +143,7 @@ def run_all(args: argparse.Namespace) -> list[Run]:
             run.returncode = process.returncode
             _finish(run, workdir)
             del running[name]
+            _save(run, workdir)
             print(
                 f"  {name}: {run.counts.get(_total_key(run.prop), 0):,} inputs, "
                 f"{len(run.failures)} failures, {run.seconds:.0f} s",
@@ -157,7 +176,13 @@ def report(args: argparse.Namespace, runs: list[Run], seconds: float) -> str:
         "",
         f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC at commit {git_commit()}, "
         f"{engine}, {os.cpu_count()} CPUs shared with other work, `--jobs {args.jobs}`; "
-        f"`{command}` (total {seconds / 60:.1f} min).",
+        f"`{command}` ({seconds / 60:.1f} min"
+        + (" of the properties' own run times)." if args.report_from else ").")
+        + (
+            f" Put together from the runs in {', '.join(args.report_from)}."
+            if args.report_from
+            else ""
+        ),
         "",
         "Each property is a test of the suite (`kehoach/*/tests/test_fuzz_*.py`) run with the "
         "hypothesis profile `bench` (derandomised, so a rerun tries the same inputs; "
@@ -192,12 +217,18 @@ def report(args: argparse.Namespace, runs: list[Run], seconds: float) -> str:
     lines += [f"- {name}: {failure}" for name, failure in failures]
     lines += [
         "",
-        "Bugs the fuzz tests found, fixed and kept as `@example`s: a .docx with a damaged "
-        "deflate stream raised `zlib.error` instead of the importer's refusal; one broken "
-        'address in a feed, sitemap or listing ("http://[::1", port 99999) or in a page\'s '
-        "canonical link failed the whole source fetch with `ValueError`; a feed or sitemap date "
-        'with no UTC time ("9999-12-31T23:59:59-23:59") failed the sort and the save with '
-        "`OverflowError`.",
+        "Bugs the fuzz tests found, fixed and kept as `@example`s or tests (the first three "
+        "in `ci` runs, the others in bench runs, each of which stopped its property early; "
+        "the property was then run again): a .docx with a damaged deflate stream raised "
+        "`zlib.error` instead "
+        "of the importer's refusal; one broken address in a feed, sitemap or listing "
+        '("http://[::1", port 99999) or in a page\'s canonical link failed the whole source '
+        'fetch with `ValueError`; a feed or sitemap date with no UTC time ("9999-12-31T23:59:59'
+        '-23:59") failed the sort and the save with `OverflowError`; a feed declaring the '
+        'encoding "UTF-\\xca" raised feedparser\'s `UnicodeDecodeError`; a whole number above '
+        "2,147,483,647 in a spreadsheet cell failed the whole records import (`OverflowError`), "
+        "and in a JSON body a server error of the API; `?page=10**30` on an API list made an "
+        "OFFSET the database cannot hold (server error).",
         f"<!-- /{MARK} -->",
     ]
     return "\n".join(lines) + "\n"
@@ -226,10 +257,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", choices=[p.name for p in PROPERTIES])
     parser.add_argument("--database-url", help="a PostgreSQL base URL (default: SQLite)")
     parser.add_argument("--output", default=str(REPO / "bench" / "RESULTS.md"))
+    parser.add_argument(
+        "--report-from",
+        nargs="+",
+        metavar="DIR",
+        help="write the report from the runs saved in these folders (the logs folder of each "
+        "run), the later folders winning, instead of running",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    runs = run_all(args)
-    seconds = time.perf_counter() - started
+    runs = load_runs(args.report_from) if args.report_from else run_all(args)
+    seconds = (
+        time.perf_counter() - started if not args.report_from else sum(r.seconds for r in runs)
+    )
     write_section(report(args, runs, seconds), Path(args.output))
     print(f"Wrote the {MARK} section of {args.output} in {seconds / 60:.1f} min")
     return 1 if any(run.failures for run in runs) else 0

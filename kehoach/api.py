@@ -206,6 +206,13 @@ def on_service_error(request: HttpRequest, exc: DjangoValidationError) -> HttpRe
 # -- HTTP errors ------------------------------------------------------------------------------
 
 
+@api.exception_handler(OverflowError)
+def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    # SQLite refuses a number beyond 64 bits in a query ("?parent=-29885724148060692480");
+    # PostgreSQL compares it as numeric and finds nothing. Bodies are bounded in the parser.
+    return _error(request, 400, _("A number in the request is too large."))
+
+
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, _("Not found."))
