@@ -228,7 +228,8 @@ def report(args: argparse.Namespace, runs: list[Run], seconds: float) -> str:
         'encoding "UTF-\\xca" raised feedparser\'s `UnicodeDecodeError`; a whole number above '
         "2,147,483,647 in a spreadsheet cell failed the whole records import (`OverflowError`), "
         "and in a JSON body a server error of the API; `?page=10**30` on an API list made an "
-        "OFFSET the database cannot hold (server error).",
+        "OFFSET the database cannot hold, and a query number beyond 64 bits "
+        "(`?parent=-29885724148060692480`) one SQLite cannot bind (server errors).",
         f"<!-- /{MARK} -->",
     ]
     return "\n".join(lines) + "\n"
