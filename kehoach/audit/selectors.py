@@ -1,6 +1,7 @@
 """Reading the audit trail: what a user may see, filtered, and each entry's changes as rows."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from kehoach.accounts import access
 from kehoach.lib.vntext import search_key
@@ -28,12 +29,48 @@ def entries_visible(user: AbstractBaseUser | AnonymousUser) -> QuerySet[AuditEnt
     return entries
 
 
+def kind_label(kind: ContentType) -> str:
+    model = kind.model_class()
+    return str(model._meta.verbose_name) if model is not None else kind.model
+
+
 def audited_kinds() -> list[ContentType]:
     """The kinds of object the trail records, for the filter (by their names)."""
     from django.apps import apps
 
     kinds = [ContentType.objects.get_for_model(apps.get_model(label)) for label in AUDITED]
-    return sorted(kinds, key=lambda kind: search_key(str(kind.model_class()._meta.verbose_name)))  # type: ignore[union-attr]
+    return sorted(kinds, key=lambda kind: search_key(kind_label(kind)))
+
+
+def action_label(action: int) -> str:
+    """What happened, in the user's language (auditlog's own labels are not translated)."""
+    labels = {
+        AuditEntry.Action.CREATE: _("created"),
+        AuditEntry.Action.UPDATE: _("changed"),
+        AuditEntry.Action.DELETE: _("deleted"),
+        AuditEntry.Action.ACCESS: _("opened"),
+    }
+    return str(labels.get(action, action))
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    entry: AuditEntry
+    kind: str
+    action: str
+    changes: list["ChangeRow"]
+
+
+def entry_rows(entries: Iterable[AuditEntry]) -> list[EntryRow]:
+    return [
+        EntryRow(
+            entry=entry,
+            kind=kind_label(entry.content_type),
+            action=action_label(entry.action),
+            changes=change_rows(entry),
+        )
+        for entry in entries
+    ]
 
 
 @dataclass(frozen=True)
@@ -128,8 +165,8 @@ def change_rows(entry: AuditEntry) -> list[ChangeRow]:
             field: Any = model._meta.get_field(name) if model is not None else None
         except FieldDoesNotExist:
             field = None
-        if field is not None and not hasattr(field, "verbose_name"):  # a reverse relation
-            field = None
+        if field is not None and (not hasattr(field, "verbose_name") or field.primary_key):
+            continue  # the object's own number, or a relation seen from the other side
         label = str(field.verbose_name) if field is not None else name
         if isinstance(values, dict):  # many-to-many: {"type": "m2m", "operation", "objects"}
             objects = _shown(values.get("objects", []))

@@ -67,13 +67,15 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     context = {
         "nav": "audit",
         "page": page,
-        "rows": [(entry, selectors.change_rows(entry)) for entry in page.object_list],  # type: ignore[attr-defined]
+        "rows": selectors.entry_rows(page.object_list),  # type: ignore[attr-defined]
         "filters": filters,
         "query": request.GET,
         "filters_query": query.urlencode(),
         "units": units,
-        "kinds": selectors.audited_kinds(),
-        "actions": AuditEntry.Action.choices,
+        "kinds": [(kind.pk, selectors.kind_label(kind)) for kind in selectors.audited_kinds()],
+        "actions": [
+            (value, selectors.action_label(value)) for value, _ in AuditEntry.Action.choices
+        ],
         "sources": Source.choices,
     }
     return render(request, "audit/list.html", context)
@@ -95,8 +97,8 @@ def object_history(request: HttpRequest, kind_id: int, object_pk: str) -> HttpRe
     context = {
         "nav": "audit",
         "page": page,
-        "rows": [(entry, selectors.change_rows(entry)) for entry in page.object_list],  # type: ignore[attr-defined]
-        "kind": kind,
+        "rows": selectors.entry_rows(page.object_list),  # type: ignore[attr-defined]
+        "kind": selectors.kind_label(kind),
         "latest": latest,
         "filters_query": "",
     }

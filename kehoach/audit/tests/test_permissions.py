@@ -42,7 +42,7 @@ class AuditPermissionCase(KehoachTestCase):
     def listed(self) -> set[str]:
         response = self.client.get(reverse("audit:list"))
         assert response.status_code == 200
-        return {entry.object_repr for entry, _changes in response.context["rows"]}
+        return {row.entry.object_repr for row in response.context["rows"]}
 
 
 class AnonymousTest(AuditPermissionCase):

@@ -42,7 +42,7 @@ class AuditPagesTest(KehoachTestCase):
     def reprs(self, query: str) -> list[str]:
         response = self.client.get(reverse("audit:list") + query)
         assert response.status_code == 200
-        return [entry.object_repr for entry, _changes in response.context["rows"]]
+        return [row.entry.object_repr for row in response.context["rows"]]
 
     def test_the_unit_filter_keeps_the_units_entries(self):
         kind = ContentType.objects.get_for_model(Record)
@@ -77,6 +77,13 @@ class AuditPagesTest(KehoachTestCase):
         assert "Pa nô tuyên truyền Tam Xuân I" in page
         assert "Pa nô tuyên truyền Công ước tại Tam Xuân I" in page
         assert "Lê Văn Hùng" in page  # who: the user's full name
+        assert "sửa đổi" in page  # the action ("changed"), in Vietnamese
+        assert "Tiêu đề" in page  # the field's name, not "title"
+
+    def test_the_kind_filter_names_each_kind_in_the_users_language(self):
+        response = self.client.get(reverse("audit:list"))
+        labels = dict(response.context["kinds"])
+        assert labels[ContentType.objects.get_for_model(Record).pk] == "kết quả thực hiện"
 
     def test_the_page_reads_in_english_with_the_cookie(self):
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
