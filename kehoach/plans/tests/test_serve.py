@@ -202,4 +202,5 @@ class GunicornStartTest(TransactionTestCase):
                 server.kill()
                 output, _ = server.communicate()
         assert server.returncode == 0, output
-        assert "2 worker processes" in output
+        # Said in the site's language, Vietnamese: "… bằng gunicorn, 2 tiến trình xử lý."
+        assert "gunicorn, 2 tiến trình xử lý" in output
