@@ -16,7 +16,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench import REPO, git_commit, scale_database_url
+from bench.sections import section_write
 
 MARK = "fuzz-bench"
 
@@ -235,17 +235,6 @@ def report(args: argparse.Namespace, runs: list[Run], seconds: float) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(section: str, path: Path) -> None:
-    """Replace this benchmark's marked section of RESULTS.md, or append it."""
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    pattern = re.compile(rf"<!-- {MARK} -->.*?<!-- /{MARK} -->\n?", re.S)
-    if pattern.search(old):
-        new = pattern.sub(lambda _m: section, old)
-    else:
-        new = old.rstrip("\n") + ("\n\n" if old else "") + section
-    path.write_text(new, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.fuzz",
@@ -271,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     seconds = (
         time.perf_counter() - started if not args.report_from else sum(r.seconds for r in runs)
     )
-    write_section(report(args, runs, seconds), Path(args.output))
+    section_write(MARK, report(args, runs, seconds), Path(args.output))
     print(f"Wrote the {MARK} section of {args.output} in {seconds / 60:.1f} min")
     return 1 if any(run.failures for run in runs) else 0
 

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import REPO, VAR_DIR, django_setup, git_commit
+from bench.sections import section_write
 
 MARK = "load-bench"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/kehoach_load"
@@ -528,17 +529,6 @@ def report(args: argparse.Namespace, facts: dict[str, Any], run: dict[str, Any])
     return "\n".join(lines) + "\n"
 
 
-def write_section(section: str, path: Path) -> None:
-    """Replace this benchmark's marked section of RESULTS.md, or append it."""
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    pattern = re.compile(rf"<!-- {MARK} -->.*?<!-- /{MARK} -->\n?", re.S)
-    if pattern.search(old):
-        new = pattern.sub(lambda _m: section, old)
-    else:
-        new = old.rstrip("\n") + ("\n\n" if old else "") + section
-    path.write_text(new, encoding="utf-8")
-
-
 def _dirty() -> bool:
     done = subprocess.run(
         ["git", "status", "--porcelain", "--untracked-files=no"],
@@ -636,7 +626,7 @@ def main(argv: list[str] | None = None) -> None:
         "argon2": argon2,
         **sizes,
     }
-    write_section(report(args, facts, run), Path(args.output))
+    section_write(MARK, report(args, facts, run), Path(args.output))
     if args.drop_database:
         _drop(args.database_url)
     summary = summarise(run["times"], float(args.duration))

@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import REPO, VAR_DIR, git_commit
+from bench.sections import section_write
 
 MARK = "monitoring-bench"
 DEVSET = REPO / "kehoach" / "monitoring" / "data" / "devset"
@@ -420,17 +421,6 @@ def report(args: argparse.Namespace, runs: dict[tuple[str, int, bool], dict[str,
     return "\n".join(lines) + "\n"
 
 
-def write_section(section: str, path: Path) -> None:
-    """Replace this benchmark's marked section of RESULTS.md, or append it."""
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    pattern = re.compile(rf"<!-- {MARK} -->.*?<!-- /{MARK} -->\n?", re.S)
-    if pattern.search(old):
-        new = pattern.sub(lambda _m: section, old)
-    else:
-        new = old.rstrip("\n") + ("\n\n" if old else "") + section
-    path.write_text(new, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.monitoring", description=__doc__)
     parser.add_argument("--articles", type=int, default=100_000)
@@ -460,7 +450,7 @@ def main(argv: list[str] | None = None) -> None:
         ("extraction", args.extraction_articles or args.articles, False),
     ]
     runs = {key: run_worker(key[0], path, key[1], key[2]) for key in plan}
-    write_section(report(args, runs), Path(args.output))
+    section_write(MARK, report(args, runs), Path(args.output))
     print(f"Wrote the {MARK} section of {args.output} in {time.perf_counter() - start:.0f} s")
 
 

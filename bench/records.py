@@ -30,7 +30,6 @@ import json
 import math
 import os
 import random
-import re
 import statistics
 import subprocess
 import sys
@@ -41,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import REPO, VAR_DIR, django_setup, git_commit
+from bench.sections import section_write
 
 SEED_URL = f"sqlite:///{VAR_DIR / 'bench-records-seed.sqlite3'}"
 PROVINCE_URL = f"sqlite:///{VAR_DIR / 'bench-records-province.sqlite3'}"
@@ -619,17 +619,6 @@ def render(results: dict[str, Any], *, command: str, records: int, runs: int) ->
     return "\n".join(lines) + "\n"
 
 
-def write_section(section: str, path: Path) -> None:
-    """Replace this benchmark's marked section of RESULTS.md, or append it."""
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    pattern = re.compile(rf"<!-- {MARK} -->.*?<!-- /{MARK} -->\n?", re.S)
-    if pattern.search(old):
-        new = pattern.sub(lambda _m: section, old)
-    else:
-        new = old.rstrip("\n") + ("\n\n" if old else "") + section
-    path.write_text(new, encoding="utf-8")
-
-
 # ---------------------------------------------------------------------------- orchestration
 
 
@@ -692,7 +681,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         results[scale] = json.loads(out.read_text(encoding="utf-8"))
     command = "python -m bench.records " + " ".join(sys.argv[1:] if argv is None else argv)
     section = render(results, command=command.strip(), records=args.records, runs=args.runs)
-    write_section(section, Path(args.output))
+    section_write(MARK, section, Path(args.output))
     print(section)
     print(f"Wrote the {MARK} section of {args.output} in {time.perf_counter() - start:.0f} s")
 

@@ -67,6 +67,7 @@ from bench import (
     git_commit,
     scale_database_url,
 )
+from bench.sections import section_write
 
 MARK = "reports-bench"
 BIG_PROVINCE = "Tỉnh Quảng Nam"
@@ -1194,17 +1195,6 @@ def _findings(engines: list[dict[str, Any]], args: argparse.Namespace) -> list[s
     return [*lines, ""]
 
 
-def write_section(section: str, path: Path) -> None:
-    """Replace this benchmark's marked section of RESULTS.md, or append it."""
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    pattern = re.compile(rf"<!-- {MARK} -->.*?<!-- /{MARK} -->\n?", re.S)
-    if pattern.search(old):
-        new = pattern.sub(lambda _m: section, old)
-    else:
-        new = old.rstrip("\n") + ("\n\n" if old else "") + section
-    path.write_text(new, encoding="utf-8")
-
-
 # ---------------------------------------------------------------------------- entry point
 
 
@@ -1266,7 +1256,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     command = "python -m bench.reports " + " ".join(sys.argv[1:] if argv is None else argv)
     shutil.rmtree(tmp, ignore_errors=True)
     section = render(engines, args, command.strip())
-    write_section(section, Path(args.output))
+    section_write(MARK, section, Path(args.output))
     print(section)
     print(f"Wrote the {MARK} section of {args.output} in {time.perf_counter() - start:.0f} s")
 
