@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.test import override_settings
 from django.urls import reverse
 
 from kehoach.activities.models import Record
@@ -89,6 +90,15 @@ class AuditPagesTest(KehoachTestCase):
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         page = self.client.get(reverse("audit:list")).content.decode()
         assert "Audit trail" in page and "Before" in page
+
+    @override_settings(KEHOACH_PAGE_SIZE=2)
+    def test_the_pages_keep_the_filters(self):
+        kind = ContentType.objects.get_for_model(Record)
+        response = self.client.get(reverse("audit:list") + f"?kind={kind.pk}")
+        assert response.context["page"].paginator.num_pages >= 2
+        assert f"?kind={kind.pk}&amp;page=2" in response.content.decode()
+        second = self.client.get(reverse("audit:list") + f"?kind={kind.pk}&page=2")
+        assert all(row.entry.content_type == kind for row in second.context["rows"])
 
     def test_the_record_page_links_to_its_history(self):
         kind = ContentType.objects.get_for_model(Record)
