@@ -42,6 +42,12 @@ def _current() -> dict[str, Any] | None:
     return value
 
 
+def current_actor() -> AbstractBaseUser | None:
+    current = _current()
+    actor = current.get("actor") if current is not None else None
+    return actor if isinstance(actor, AbstractBaseUser) else None
+
+
 def context_close() -> None:
     value = auditlog_value.get(None)
     if value is not None:

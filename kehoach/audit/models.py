@@ -23,6 +23,13 @@ class Source(models.TextChoices):
     COMMAND = "command", _("command line")
 
 
+def _author_of(instance: Model) -> Any:
+    for name in ("created_by", "by"):
+        if getattr(instance, f"{name}_id", None) is not None:
+            return getattr(instance, name)
+    return None
+
+
 class AuditEntryManager(LogEntryManager):  # type: ignore[misc]
     """auditlog's manager, filling in the unit and the source of every entry it writes."""
 
@@ -38,10 +45,17 @@ class AuditEntryManager(LogEntryManager):  # type: ignore[misc]
 
     @staticmethod
     def _defaults(instance: Model, kwargs: dict[str, Any]) -> None:
-        from .context import process_source
+        from .context import current_actor, process_source
         from .registry import object_label, unit_id_of
 
         kwargs.setdefault("unit_id", unit_id_of(instance))
+        if kwargs.get("action") == AbstractLogEntry.Action.CREATE and current_actor() is None:
+            # Outside a request (a command, an import, the worker): whoever the object itself
+            # says made it (`created_by`, an event's `by`) is, for a creation, its author.
+            author = _author_of(instance)
+            if author is not None:
+                kwargs.setdefault("actor", author)
+                kwargs.setdefault("actor_email", getattr(author, "email", None))
         kwargs.setdefault("source", process_source())
         label = object_label(instance)
         if label is not None:

@@ -161,6 +161,23 @@ class ImportAndWorkerTest(KehoachTestCase):
         assert created.actor is None
         assert created.source == Source.WORKER
 
+    def test_outside_a_request_a_creation_is_by_the_author_the_object_names(self):
+        record = make_record(
+            unit=self.commune_a, tasks=[self.commune_task], title="Tin 13", by=self.commune_a_staff
+        )
+        created = entries_of(record)[0]
+        assert created.actor == self.commune_a_staff
+        assert created.source == Source.COMMAND
+        # Inside a request the request's user stands, whoever the object names.
+        with audit_context(source=Source.WEB, actor=self.manager):
+            other = make_record(
+                unit=self.commune_a,
+                tasks=[self.commune_task],
+                title="Tin 14",
+                by=self.commune_a_staff,
+            )
+        assert entries_of(other)[0].actor == self.manager
+
     def test_the_process_tells_the_source_outside_a_request(self):
         import sys
         from unittest import mock
