@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -47,13 +48,31 @@ class ServeCommandTest(SimpleTestCase):
         execv.assert_not_called()
 
     def test_it_becomes_gunicorn_with_the_given_workers_on_the_given_address(self):
-        execv = self.serve("0.0.0.0:8080", "--workers", "4")
+        with mock.patch.dict(os.environ, {"XDG_RUNTIME_DIR": "/"}):
+            execv = self.serve("0.0.0.0:8080", "--workers", "4")
         assert self.gunicorn_options(execv) == {
             "--bind": "0.0.0.0:8080",
             "--workers": "4",
             "--threads": "1",
             "--timeout": "120",  # a province's PDF report takes ~41 s; gunicorn's default is 30
+            "--control-socket": "/kehoach-0.0.0.0-8080.ctl",
         }
+
+    def test_each_address_served_has_its_own_control_socket(self):
+        # gunicorn's default, one gunicorn.ctl per user, would be taken over by a second instance.
+        sockets = {
+            self.gunicorn_options(self.serve(address, "--workers", "1"))["--control-socket"]
+            for address in ("127.0.0.1:8000", "127.0.0.1:8001", "[::1]:8000")
+        }
+        assert len(sockets) == 3
+        assert all(Path(path).name.startswith("kehoach-") for path in sockets)
+
+    def test_the_control_socket_goes_to_the_home_folder_without_a_runtime_folder(self):
+        with mock.patch.dict(os.environ, {"XDG_RUNTIME_DIR": "/no/such/folder", "HOME": "/srv/kh"}):
+            execv = self.serve("127.0.0.1:8000", "--workers", "1")
+        assert self.gunicorn_options(execv)["--control-socket"] == (
+            "/srv/kh/.gunicorn/kehoach-127.0.0.1-8000.ctl"
+        )
 
     def test_it_passes_threads_and_timeout_to_gunicorn(self):
         execv = self.serve("--workers", "2", "--threads", "4", "--timeout", "300")
@@ -157,8 +176,10 @@ def _wait_for(predicate, *, seconds: float):
 class GunicornStartTest(TransactionTestCase):
     def test_it_serves_health_and_static_files_from_gunicorn_with_two_workers(self):
         port = _free_port()
+        runtime_dir = Path(self.enterContext(tempfile.TemporaryDirectory()))
         env = {
             **os.environ,
+            "XDG_RUNTIME_DIR": str(runtime_dir),
             "DATABASE_URL": _database_url(),
             "DJANGO_SETTINGS_MODULE": "kehoach.settings",
             "KEHOACH_SECRET_KEY": "test-secret-key-not-for-production",
@@ -194,6 +215,9 @@ class GunicornStartTest(TransactionTestCase):
             cmdline = Path(f"/proc/{server.pid}/cmdline").read_bytes().split(b"\0")
             assert b"gunicorn" in cmdline
             assert _wait_for(lambda: len(_children(server.pid)) == 2, seconds=30)
+            # Its control socket (gunicornc) is named after the address, not shared.
+            control_socket = runtime_dir / f"kehoach-127.0.0.1-{port}.ctl"
+            assert _wait_for(control_socket.is_socket, seconds=30), list(runtime_dir.iterdir())
         finally:
             server.send_signal(signal.SIGTERM)
             try:

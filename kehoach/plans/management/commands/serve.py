@@ -36,6 +36,19 @@ def gunicorn_bind(addrport: str) -> str:
     return f"{match['host'] or '127.0.0.1'}:{match['port']}"
 
 
+def gunicorn_control_socket(bind: str) -> str:
+    """gunicorn's control socket (for `gunicornc`), named after the address served.
+
+    gunicorn's default is one gunicorn.ctl per user, so a second instance on another port would
+    take the first one's socket; two instances cannot serve the same address, so this name is theirs
+    alone. The folder is gunicorn's own choice: $XDG_RUNTIME_DIR, else ~/.gunicorn.
+    """
+    runtime_dir = os.environ.get("XDG_RUNTIME_DIR")
+    if not (runtime_dir and os.path.isdir(runtime_dir)):
+        runtime_dir = os.path.join(os.path.expanduser("~"), ".gunicorn")
+    return os.path.join(runtime_dir, f"kehoach-{re.sub(r'[^0-9A-Za-z.]+', '-', bind)}.ctl")
+
+
 def gunicorn_argv(*, bind: str, workers: int, threads: int, timeout: int) -> list[str]:
     """The command line that runs gunicorn with this Python (the same virtual environment)."""
     return [
@@ -51,6 +64,8 @@ def gunicorn_argv(*, bind: str, workers: int, threads: int, timeout: int) -> lis
         str(threads),
         "--timeout",
         str(timeout),
+        "--control-socket",
+        gunicorn_control_socket(bind),
     ]
 
 
