@@ -9,9 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import io
+import os
+import re
 import shutil
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -366,6 +369,45 @@ def write_docx(doc: OfficialDocument) -> bytes:
 
 # ---------------------------------------------------------------- pdf
 
+# A conversion works in tempdir/kehoach-pdf-<pid of the converting process>-<random>/.
+PDF_WORKDIR_PREFIX = "kehoach-pdf-"
+_PDF_WORKDIR_RE = re.compile(rf"{PDF_WORKDIR_PREFIX}(\d+)-.+")
+# A folder whose process is gone is left this long all the same: a container sharing the temporary
+# folder has process ids of its own, and this is far beyond a conversion's timeout.
+PDF_WORKDIR_MIN_AGE = 15 * 60
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
+
+
+def pdf_workdirs_sweep(*, folder: Path | None = None, now: float | None = None) -> list[Path]:
+    """Remove the conversion folders of processes killed in the middle of a PDF conversion.
+
+    A process killed with SIGKILL (a worker, or a web worker past gunicorn's timeout) cannot run
+    TemporaryDirectory's clean-up; the next conversion and the worker's recovery pass call this."""
+    folder = folder or Path(tempfile.gettempdir())
+    now = time.time() if now is None else now
+    removed = []
+    for path in folder.glob(f"{PDF_WORKDIR_PREFIX}*"):
+        match = _PDF_WORKDIR_RE.fullmatch(path.name)
+        if match is None or not path.is_dir() or _process_alive(int(match[1])):
+            continue
+        try:
+            age = now - path.stat().st_mtime
+        except FileNotFoundError:  # another sweep removed it
+            continue
+        if age >= PDF_WORKDIR_MIN_AGE:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
 
 def write_pdf(docx_bytes: bytes, *, timeout: float = 120) -> bytes:
     """Convert a .docx to PDF with LibreOffice.
@@ -378,7 +420,8 @@ def write_pdf(docx_bytes: bytes, *, timeout: float = 120) -> bytes:
             "LibreOffice (soffice) is not installed; install the Debian packages "
             "libreoffice-writer-nogui and fonts-liberation2 to make PDF files."
         )
-    with tempfile.TemporaryDirectory(prefix="kehoach-pdf-") as tmp:
+    pdf_workdirs_sweep()
+    with tempfile.TemporaryDirectory(prefix=f"{PDF_WORKDIR_PREFIX}{os.getpid()}-") as tmp:
         workdir = Path(tmp)
         source = workdir / "document.docx"
         source.write_bytes(docx_bytes)

@@ -10,6 +10,7 @@ transaction; for a file, the same stop just before the written file is renamed i
 import gzip
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -28,6 +29,7 @@ from docx import Document
 
 from kehoach.activities.models import Record
 from kehoach.activities.tests.test_bulk import VISUAL_HEADERS, csv_bytes, visual_row
+from kehoach.lib.documents import PDF_WORKDIR_MIN_AGE
 from kehoach.monitoring.analysis.pipeline import reset_caches
 from kehoach.monitoring.models import (
     Article,
@@ -80,6 +82,18 @@ if pause:
                 time.sleep(600)
             return real_replace(*args, **kwargs)
         os.replace = replace_then_stop
+    elif label == "soffice":  # stop in the Nth PDF conversion, its folder written
+        import subprocess
+        real_run = subprocess.run
+        def run_then_stop(command, *args, **kwargs):
+            if "--convert-to" in command:
+                seen.append(1)
+                if len(seen) == int(count):
+                    with open(marker, "w") as f:
+                        f.write(str(os.getpid()))
+                    time.sleep(600)
+            return real_run(command, *args, **kwargs)
+        subprocess.run = run_then_stop
     else:
         post_save.connect(stop_here, weak=False)
 from kehoach.cli import main
@@ -102,10 +116,13 @@ class CrashTestCase(KehoachTransactionTestCase):
         super().setUp()
         self.tmp = Path(tempfile.mkdtemp(prefix="kehoach-crash-"))
 
-    def kehoach(self, *args: str, pause: str = "") -> "subprocess.Popen[bytes]":
+    def kehoach(
+        self, *args: str, pause: str = "", env: dict[str, str] | None = None
+    ) -> "subprocess.Popen[bytes]":
         """`kehoach ARGS` in its own process on the test database."""
         env = {
             **os.environ,
+            **(env or {}),
             "DATABASE_URL": database_url(),
             "DJANGO_SETTINGS_MODULE": "kehoach.settings",
             "KEHOACH_CRASH_TEST_PAUSE": pause,
@@ -117,8 +134,8 @@ class CrashTestCase(KehoachTransactionTestCase):
             stderr=subprocess.STDOUT,
         )
 
-    def kehoach_run(self, *args: str) -> str:
-        process = self.kehoach(*args)
+    def kehoach_run(self, *args: str, env: dict[str, str] | None = None) -> str:
+        process = self.kehoach(*args, env=env)
         out, _err = process.communicate(timeout=300)
         assert process.returncode == 0, out.decode()
         return out.decode()
@@ -316,7 +333,7 @@ def docx_text(path: Path) -> list[str]:
 
 
 class ReportExportKilledTest(CrashTestCase):
-    def test_an_export_killed_before_its_file_is_whole_leaves_no_file_and_runs_again(self):
+    def commune_report(self) -> Any:
         duty = ReportingDuty.objects.create(
             plan=self.district_plan,
             order=0,
@@ -330,7 +347,10 @@ class ReportExportKilledTest(CrashTestCase):
             period="6 tháng",
         )
         period = periods_generate(plan=duty.plan)[0]
-        report = report_open(period=period, unit=self.commune_a, by=self.commune_a_staff)
+        return report_open(period=period, unit=self.commune_a, by=self.commune_a_staff)
+
+    def test_an_export_killed_before_its_file_is_whole_leaves_no_file_and_runs_again(self):
+        report = self.commune_report()
         clean = self.tmp / "clean.docx"
         call_command("export_report", str(report.pk), f"--output={clean}", stdout=StringIO())
         folder = self.tmp / "exports"
@@ -356,3 +376,30 @@ class ReportExportKilledTest(CrashTestCase):
         self.kill_at(self.kehoach(*args, pause=f"os.replace:1:{marker}"), marker)
         assert target.read_bytes() == earlier
         assert [p.name for p in folder.iterdir() if not p.name.startswith(".")] == [target.name]
+
+    @pytest.mark.skipif(
+        shutil.which("soffice") is None, reason="needs LibreOffice (.ci/run installs it)"
+    )
+    def test_a_pdf_export_killed_in_the_conversion_leaves_its_folder_to_the_next_one(self):
+        report = self.commune_report()
+        temporary = self.tmp / "tmp"
+        temporary.mkdir()
+        env = {"TMPDIR": str(temporary)}
+        target = self.tmp / "bao-cao.pdf"
+        args = ["export-report", str(report.pk), "--format=pdf", f"--output={target}"]
+
+        # Killed with the .docx written to its conversion folder, LibreOffice not yet done.
+        marker = self.tmp / "stopped"
+        killed = self.kehoach(*args, pause=f"soffice:1:{marker}", env=env)
+        self.kill_at(killed, marker)
+        assert not target.exists()
+        [left] = temporary.glob("kehoach-pdf-*")
+        assert left.name.startswith(f"kehoach-pdf-{killed.pid}-")
+        assert (left / "document.docx").exists()
+
+        # The next conversion, past the folder's minimum age, removes it and makes the PDF.
+        past = time.time() - PDF_WORKDIR_MIN_AGE - 60
+        os.utime(left, (past, past))
+        self.kehoach_run(*args, env=env)
+        assert target.read_bytes().startswith(b"%PDF")
+        assert list(temporary.iterdir()) == []

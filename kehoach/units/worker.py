@@ -44,6 +44,8 @@ from django_tasks.base import Task, TaskResult, TaskResultStatus
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
+from kehoach.lib.documents import pdf_workdirs_sweep
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_LEASE_SECONDS = 3600
@@ -196,6 +198,8 @@ class Recoverer:
         self.thread = threading.Thread(target=self._loop, name="task-recovery", daemon=True)
 
     def run_once(self) -> Recovered:
+        # The temporary folders of PDF conversions whose process was killed (never fails).
+        pdf_workdirs_sweep()
         try:
             return tasks_recover(own_worker_id=self.worker_id)
         except Exception:  # a locked or unreachable database: the next pass tries again

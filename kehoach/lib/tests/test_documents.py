@@ -1,7 +1,9 @@
 import datetime as dt
 import io
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,9 +13,11 @@ from docx.shared import Length, Mm
 from openpyxl import load_workbook
 
 from kehoach.lib.documents import (
+    PDF_WORKDIR_MIN_AGE,
     ConverterMissingError,
     OfficialDocument,
     Section,
+    pdf_workdirs_sweep,
     write_docx,
     write_pdf,
     write_xlsx_annex,
@@ -213,6 +217,42 @@ class TestWritePdfWithoutLibreOffice:
         monkeypatch.setattr(shutil, "which", lambda name: None)
         with pytest.raises(ConverterMissingError, match="libreoffice-writer-nogui"):
             write_pdf(b"")
+
+
+def _dead_pid() -> int:
+    """The id of a process that has ended (and been reaped)."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+class TestPdfWorkdirsSweep:
+    def folder(self, parent: Path, name: str, *, age: float) -> Path:
+        path = parent / name
+        (path / "profile").mkdir(parents=True)
+        (path / "document.docx").write_bytes(b"PK")
+        stamp = 1_750_000_000 - age
+        os.utime(path, (stamp, stamp))
+        return path
+
+    def test_it_removes_the_folders_of_killed_conversions_and_keeps_the_others(
+        self, tmp_path: Path
+    ) -> None:
+        dead = _dead_pid()
+        old = PDF_WORKDIR_MIN_AGE + 1
+        killed = self.folder(tmp_path, f"kehoach-pdf-{dead}-a1b2c3", age=old)
+        running = self.folder(tmp_path, f"kehoach-pdf-{os.getpid()}-d4e5f6", age=old)
+        # Its process looks gone, but it is recent: perhaps another container's conversion.
+        recent = self.folder(tmp_path, f"kehoach-pdf-{dead}-g7h8i9", age=60)
+        # Not ours: another program's folder, and one from before folders were named by process.
+        other = self.folder(tmp_path, f"other-{dead}-x", age=old)
+        unnamed = self.folder(tmp_path, "kehoach-pdf-qwerty", age=old)
+
+        removed = pdf_workdirs_sweep(folder=tmp_path, now=1_750_000_000)
+
+        assert removed == [killed]
+        assert not killed.exists()
+        assert all(path.exists() for path in (running, recent, other, unnamed))
 
 
 class TestWriteXlsxAnnex:
