@@ -10,13 +10,14 @@ encodings, a feed of 10,000 items, a robots.txt that forbids a folder.
 import contextlib
 import email.utils
 import gzip
+import sys
 import threading
 import time
 import unicodedata
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
@@ -153,6 +154,14 @@ def _rfc822(rfc3339: str) -> str:
     return email.utils.format_datetime(datetime.fromisoformat(rfc3339))
 
 
+class QuietHTTPServer(ThreadingHTTPServer):
+    """The fetcher hangs up on purpose (a page over its size limit, a timeout): no traceback."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class NewsSite:
     """Start on enter, stop on exit. `requests` lists (method, path, headers) of what came."""
 
@@ -177,7 +186,7 @@ class NewsSite:
                 site.requests.append(("GET", self.path, dict(self.headers.items())))
                 site.handle(self)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = QuietHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
