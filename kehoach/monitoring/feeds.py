@@ -73,7 +73,9 @@ def web_address(base_url: str, link: str) -> str | None:
 
 def _entry_date(entry: dict[str, object]) -> dt.datetime | None:
     for key in ("published_parsed", "updated_parsed"):
-        value = entry.get(key)
+        # dict.get, not feedparser's: its updated_parsed falls back to published_parsed (with a
+        # DeprecationWarning), which would try a date that just failed a second time.
+        value = dict.get(entry, key)
         if value:
             try:
                 return dt.datetime.fromtimestamp(calendar.timegm(value), tz=dt.UTC)  # type: ignore[arg-type]

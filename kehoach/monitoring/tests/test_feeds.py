@@ -1,5 +1,7 @@
 """What feeds, sitemaps and listing pages of the local news site list."""
 
+import warnings
+
 import pytest
 from django.test import TestCase
 
@@ -41,6 +43,36 @@ class FeedTest(NewsSiteMixin, TestCase):
     def test_garbage_is_not_a_feed(self):
         with pytest.raises(FetchError, match="Not a feed"):
             self.items("/rss/rac.xml")
+
+
+class FeedDateTest(TestCase):
+    def dates(self, *entries: str) -> list[str | None]:
+        feed = (
+            '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            "<title>Tin Núi Thành</title>" + "".join(entries) + "</feed>"
+        )
+        items = feed_items(feed.encode(), base_url="https://baoquangnam.vn/", limit=10)
+        return [item.published.isoformat() if item.published else None for item in items]
+
+    def entry(self, slug: str, dates: str) -> str:
+        return (
+            f'<entry><title>Tam Xuân I tuyên truyền về quyền con người</title><link href="'
+            f'https://baoquangnam.vn/xa-hoi/{slug}.html"/>{dates}</entry>'
+        )
+
+    def test_an_entry_dated_only_when_updated_takes_that_date(self):
+        entry = self.entry("cap-nhat", "<updated>2024-06-30T08:00:00+07:00</updated>")
+        assert self.dates(entry) == ["2024-06-30T01:00:00+00:00"]
+
+    def test_the_published_date_wins_and_one_out_of_range_is_no_date(self):
+        both = "<published>2024-05-02T07:00:00Z</published><updated>2024-06-30T01:00:00Z</updated>"
+        # Out of range once in UTC: the entry is kept, without a date (not its published date
+        # tried a second time through feedparser's updated→published fallback).
+        too_late = "<published>9999-12-31T23:59:59-23:59</published>"
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", DeprecationWarning)
+            found = self.dates(self.entry("hai-ngay", both), self.entry("qua-xa", too_late))
+        assert found == ["2024-05-02T07:00:00+00:00", None]
 
 
 class SitemapTest(NewsSiteMixin, TestCase):
